@@ -1,0 +1,1 @@
+export { checkPolicyServer } from './serverHealth';

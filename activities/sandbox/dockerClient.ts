@@ -1,0 +1,17 @@
+import Docker from 'dockerode';
+
+let client: Docker | undefined;
+
+/** One dockerode client per process; DOCKER_HOST and friends are honoured by dockerode itself. */
+export function docker(): Docker {
+  client ??= new Docker();
+  return client;
+}
+
+export function isDockerStatus(err: unknown, status: number): boolean {
+  return typeof err === 'object' && err !== null && (err as { statusCode?: number }).statusCode === status;
+}
+
+export const SANDBOX_LABEL = 'swe-rl.sandbox';
+export const RUN_LABEL = 'swe-rl.run';
+export const EPISODE_LABEL = 'swe-rl.episode';

@@ -1,0 +1,1 @@
+export { createSandbox, destroySandbox, execInSandbox, listSandboxes } from './sandboxActivities';

@@ -1,0 +1,53 @@
+import { parseArgs } from './args';
+import { sandboxRun } from './commands/sandboxRun';
+import { trainerInfoCommand } from './commands/trainerInfo';
+import { runInfraScript } from './infraScripts';
+
+const USAGE = `usage: swe-rl <command> [options]
+
+commands:
+  up                  start what is not running: Temporal dev server, dockerd (when it can), workers
+  down                stop what \`up\` started, by process id
+  services            show which services are running
+  sandbox-run [--image IMG] [--timeout S] [--id WORKFLOW_ID] [-- COMMAND...]
+                      run COMMAND in a fresh sandbox through Temporal and print the result
+  trainer-info        ask the Python trainer worker (through Temporal) what it runs on
+`;
+
+async function dispatch(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const dashDash = rest.indexOf('--');
+  const optionArgs = dashDash >= 0 ? rest.slice(0, dashDash) : rest;
+  const trailing = dashDash >= 0 ? rest.slice(dashDash + 1) : [];
+  switch (command) {
+    case 'up':
+      return runInfraScript('up.sh', rest);
+    case 'down':
+      return runInfraScript('down.sh', rest);
+    case 'services':
+      return runInfraScript('services-status.sh', rest);
+    case 'sandbox-run': {
+      const args = parseArgs(optionArgs);
+      return sandboxRun(args, [...args.positional, ...trailing]);
+    }
+    case 'trainer-info':
+      return trainerInfoCommand();
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`swe-rl: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+dispatch(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`swe-rl: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+export const DEFAULT_SANDBOX_IMAGE = 'swe-rl-sandbox:bookworm';
+
+/** Resource limits of one sandbox container. */
+export const sandboxLimitsSchema = z.strictObject({
+  memoryMb: z.number().int().min(64).max(1024 * 1024).default(2048),
+  cpus: z.number().positive().max(256).default(1),
+  pids: z.number().int().min(16).max(1_000_000).default(256),
+  network: z.boolean().default(false),
+});
+export type SandboxLimits = z.output<typeof sandboxLimitsSchema>;
+
+/** Docker container names allow [a-zA-Z0-9][a-zA-Z0-9_.-]+; our ids are also readable workflow ids. */
+export const sandboxIdSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'must be 1-128 of letters, digits, "_", "." or "-"');
+
+export const createSandboxInputSchema = z.strictObject({
+  sandboxId: sandboxIdSchema,
+  image: z.string().min(1).default(DEFAULT_SANDBOX_IMAGE),
+  runId: z.string().min(1),
+  episodeId: z.string().min(1),
+  limits: sandboxLimitsSchema.default(sandboxLimitsSchema.parse({})),
+});
+export type CreateSandboxInput = z.input<typeof createSandboxInputSchema>;
+
+export const execInputSchema = z.strictObject({
+  sandboxId: sandboxIdSchema,
+  command: z.string().min(1, 'must not be empty'),
+  timeoutSeconds: z.number().positive().max(3600).default(60),
+  maxOutputBytes: z.number().int().min(256).max(10_000_000).default(16_000),
+  workdir: z.string().startsWith('/').default('/testbed'),
+});
+export type ExecInput = z.input<typeof execInputSchema>;
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+  truncated: boolean;
+  timedOut: boolean;
+  durationMs: number;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `swe-rl services`: which services answer, and which of them `swe-rl up` started.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+
+started() { pid_alive "$1" && echo " (started by swe-rl up, pid $(cat "$SWE_RL_STATE_DIR/$1.pid"))"; }
+if docker_running; then echo "docker:   running$(started dockerd)"; else echo "docker:   not running"; fi
+if "$(dirname "$0")/temporal.sh" healthy 2>/dev/null; then
+  echo "temporal: running on 127.0.0.1:$TEMPORAL_FRONTEND_PORT, Web UI http://localhost:$TEMPORAL_UI_PORT$(started temporal)"
+else
+  echo "temporal: not running"
+fi
+for name in workers trainer; do
+  if pid_alive "$name"; then echo "$name: running$(started "$name")"; else echo "$name: not running"; fi
+done

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything swe-rl needs on this machine, idempotently, printing the time of each step:
+# npm packages and the TypeScript build, the pinned Temporal CLI, the Docker engine, the sandbox
+# base image and the trainer's Python environment. Safe to re-run: each step skips what is done.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+here=$(dirname "$0")
+cd "$SWE_RL_ROOT"
+
+npm_install() {
+  local stamp=node_modules/.swe-rl-lock.sha256 wanted
+  wanted=$(sha256sum package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then log "npm packages up to date"; return 0; fi
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  echo "$wanted" > "$stamp"
+}
+
+total_start=$(date +%s)
+timed npm_install npm_install
+timed typescript_build npm run --silent build
+timed temporal_cli "$here/temporal.sh" ensure-cli
+timed docker_engine "$here/docker.sh" start
+timed sandbox_image "$here/sandbox-image.sh"
+timed python_env "$here/python-env.sh"
+log "setup done in $(( $(date +%s) - total_start ))s"

@@ -1,0 +1,1 @@
+"""swe-rl's trainer: PyTorch training steps behind a Temporal worker on the swe-rl-trainer queue."""

@@ -1,0 +1,5 @@
+import { orchestratorWorker, policyWorker, sandboxWorker } from './definitions';
+import { main } from './run';
+
+/** Every TypeScript task queue in one process, for a laptop. The Python trainer runs beside it. */
+main('all-in-one', [orchestratorWorker, sandboxWorker, policyWorker]);

@@ -1,0 +1,4 @@
+import { orchestratorWorker } from './definitions';
+import { main } from './run';
+
+main('orchestrator', [orchestratorWorker]);

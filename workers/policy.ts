@@ -1,0 +1,4 @@
+import { policyWorker } from './definitions';
+import { main } from './run';
+
+main('policy', [policyWorker]);

@@ -1,0 +1,4 @@
+import { sandboxWorker } from './definitions';
+import { main } from './run';
+
+main('sandbox', [sandboxWorker]);

@@ -1,0 +1,2 @@
+export { sandboxCommand } from './sandboxCommand';
+export { trainerInfo } from './trainerInfo';
