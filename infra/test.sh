@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, starts the services the tests need (Temporal dev
+# server, Docker engine), runs the TypeScript and Python suites against them, checks that no
+# sandbox container was left behind, stops what it started, and ends with `N passed, N failed`.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$SWE_RL_ROOT"
+# A state folder of its own: `down` at the end stops only what this run started.
+export SWE_RL_STATE_DIR="$SWE_RL_DATA_DIR/test-state"
+results="$SWE_RL_DATA_DIR/test-results"
+rm -rf "$results"; mkdir -p "$results"
+
+run_start=$(date +%s)
+infra/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+trap 'bin/swe-rl down' EXIT
+bin/swe-rl up --no-workers || { echo "0 passed, 1 failed"; exit 1; }
+
+timed jest npx jest --runInBand --json --outputFile "$results/jest.json" "$@"
+timed pytest "$SWE_RL_VENV/bin/python" -m pytest -q trainer/tests --junitxml "$results/pytest.xml"
+
+leftover=$(docker ps -aq --filter label=swe-rl.sandbox=1 | wc -l)
+if [ "$leftover" -eq 0 ]; then echo ok > "$results/leak-check.txt"; else
+  log "leak check: $leftover sandbox containers left behind:"; docker ps -a --filter label=swe-rl.sandbox=1 >&2
+  echo "failed: $leftover containers" > "$results/leak-check.txt"
+fi
+log "tests took $(( $(date +%s) - run_start ))s in all"
+node infra/test-summary.js "$results"

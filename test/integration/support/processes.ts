@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a project command (bin/swe-rl, infra/*.sh) with extra environment, capturing its output. */
+export function runProject(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 240_000): Run {
+  const result = spawnSync(path.join(ROOT, command), args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: timeoutMs,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A private state and log folder, so `up`/`down` in a test touch only what the test started. */
+export function isolatedState(): Record<string, string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'swe-rl-state-'));
+  return { SWE_RL_STATE_DIR: path.join(dir, 'state'), SWE_RL_LOG_DIR: path.join(dir, 'logs') };
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

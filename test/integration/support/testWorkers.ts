@@ -1,0 +1,36 @@
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { orchestratorWorker, policyWorker, sandboxWorker } from '../../../workers/definitions';
+import { TEMPORAL_ADDRESS } from './services';
+
+export interface RunningWorkers {
+  stop(): Promise<void>;
+}
+
+/** Runs the real TypeScript workers in this process, on the real task queues of the dev server. */
+export async function startTestWorkers(): Promise<RunningWorkers> {
+  quietLogs();
+  const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+  const workers = await Promise.all(
+    [orchestratorWorker, sandboxWorker, policyWorker].map((def) => Worker.create(def(connection, 'default'))),
+  );
+  const running = workers.map((w) => w.run());
+  return {
+    async stop() {
+      workers.forEach((w) => w.shutdown());
+      await Promise.all(running);
+      await connection.close();
+    },
+  };
+}
+
+let runtimeInstalled = false;
+/** Worker state changes at INFO drown the test report; warnings and errors still show. */
+function quietLogs(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier test file in this process: keep that one.
+  }
+}
