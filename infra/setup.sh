@@ -11,7 +11,9 @@ npm_install() {
   local stamp=node_modules/.swe-rl-lock.sha256 wanted
   wanted=$(sha256sum package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then log "npm packages up to date"; return 0; fi
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+  # `npm install` rather than `npm ci`: npm leaves other platforms' optional packages (swc's native
+  # builds) out of the lock file, which `npm ci` then refuses; install still honours the lock.
+  npm install --no-audit --no-fund --loglevel=error
   echo "$wanted" > "$stamp"
 }
 
