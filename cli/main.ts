@@ -1,6 +1,9 @@
 import { parseArgs } from './args';
+import { gradeCommand } from './commands/grade';
 import { sandboxRun } from './commands/sandboxRun';
 import { trainerInfoCommand } from './commands/trainerInfo';
+import { validateTasksCommand } from './commands/validateTasks';
+import { reapCommand } from './commands/reap';
 import { runInfraScript } from './infraScripts';
 
 const USAGE = `usage: swe-rl <command> [options]
@@ -12,6 +15,11 @@ commands:
   sandbox-run [--image IMG] [--timeout S] [--id WORKFLOW_ID] [-- COMMAND...]
                       run COMMAND in a fresh sandbox through Temporal and print the result
   trainer-info        ask the Python trainer worker (through Temporal) what it runs on
+  grade --task FILE --patch FILE [--repos DIR] [--instance ID]
+                      grade a patch in a fresh sandbox; prints one JSON object
+  validate-tasks FILE [--repos DIR] [--runs N] [--out DIR] [--concurrency K]
+                      gold patch passes, empty patch fails, N runs agree; writes valid tasks + report
+  reap [--grace S]    remove sandbox containers whose workflow is no longer running
 `;
 
 async function dispatch(argv: string[]): Promise<number> {
@@ -32,6 +40,12 @@ async function dispatch(argv: string[]): Promise<number> {
     }
     case 'trainer-info':
       return trainerInfoCommand();
+    case 'grade':
+      return gradeCommand(parseArgs(optionArgs));
+    case 'validate-tasks':
+      return validateTasksCommand(parseArgs(optionArgs));
+    case 'reap':
+      return reapCommand(parseArgs(optionArgs));
     case undefined:
     case 'help':
     case '--help':

@@ -1,1 +1,2 @@
+export { chatCompletion } from './chatCompletion';
 export { checkPolicyServer } from './serverHealth';

@@ -1,1 +1,1 @@
-export { createSandbox, destroySandbox, execInSandbox, listSandboxes } from './sandboxActivities';
+export { createSandbox, destroySandbox, execInSandbox, listSandboxes, readGitDiff } from './sandboxActivities';

@@ -7,15 +7,11 @@ import {
   type ExecInput,
   type ExecResult,
 } from '../../core/sandboxSpec';
-import { decodeOutput } from '../../core/textDecoding';
-import { truncateMiddle } from '../../core/truncate';
 import { InvalidInputError, parseOrThrow } from '../../core/validation';
 import { EPISODE_LABEL, RUN_LABEL, SANDBOX_LABEL, docker, isDockerStatus } from './dockerClient';
-import { BoundedOutput, runExec } from './execStream';
+import { SANDBOX_USER, execArgv } from './execCommand';
 
-const SANDBOX_USER = '1000:1000';
-
-function validated<T>(fn: () => T): T {
+export function validated<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
@@ -47,7 +43,8 @@ export async function createSandbox(rawInput: CreateSandboxInput): Promise<Sandb
     const container = await docker().createContainer({
       name: input.sandboxId,
       Image: input.image,
-      Cmd: ['sleep', 'infinity'],
+      Entrypoint: ['sleep'],
+      Cmd: ['infinity'],
       User: SANDBOX_USER,
       WorkingDir: '/testbed',
       Labels: { [SANDBOX_LABEL]: '1', [RUN_LABEL]: input.runId, [EPISODE_LABEL]: input.episodeId },
@@ -78,46 +75,27 @@ export async function createSandbox(rawInput: CreateSandboxInput): Promise<Sandb
   }
 }
 
-/** Runs one shell command in the sandbox; the process is killed at the timeout. */
+/** Runs one shell command in the sandbox as the unprivileged user; killed at the timeout. */
 export async function execInSandbox(rawInput: ExecInput): Promise<ExecResult> {
   const input = validated(() => parseOrThrow(execInputSchema, rawInput, 'execInSandbox input'));
-  const container = docker().getContainer(input.sandboxId);
-  const started = Date.now();
-  let exec;
-  try {
-    exec = await container.exec({
-      Cmd: ['timeout', '--signal=KILL', String(input.timeoutSeconds), 'bash', '-c', input.command],
-      AttachStdout: true,
-      AttachStderr: true,
-      WorkingDir: input.workdir,
-      User: SANDBOX_USER,
-    });
-  } catch (err) {
-    if (isDockerStatus(err, 404) || isDockerStatus(err, 409)) {
-      throw ApplicationFailure.nonRetryable(`sandbox ${input.sandboxId} is gone or stopped`, 'SandboxLost');
-    }
-    throw err;
-  }
-  const collected = new BoundedOutput(input.maxOutputBytes);
-  const { guardFired } = await runExec(exec, docker().modem, collected, (input.timeoutSeconds + 10) * 1000);
-  const info = await exec.inspect();
-  // `timeout --signal=KILL` exits 137 when it had to kill the command.
-  const exitCode = guardFired ? 137 : (info.ExitCode ?? -1);
-  const timedOut = guardFired || exitCode === 137;
-  const { buffer, skipped } = collected.bytes();
-  let text = decodeOutput(buffer);
-  if (skipped > 0) {
-    const half = Math.ceil(text.length / 2);
-    text = `${text.slice(0, half)}\n<<< output truncated: ${skipped} bytes omitted >>>\n${text.slice(half)}`;
-  }
-  const limited = truncateMiddle(text, input.maxOutputBytes);
-  return {
-    exitCode,
-    output: limited.text,
-    truncated: skipped > 0 || limited.truncated,
-    timedOut,
-    durationMs: Date.now() - started,
-  };
+  return execArgv(input.sandboxId, ['bash', '-c', input.command], {
+    timeoutSeconds: input.timeoutSeconds,
+    maxOutputBytes: input.maxOutputBytes,
+    workdir: input.workdir,
+  });
+}
+
+/** The working tree's changes against HEAD (new files included), as a patch. */
+export async function readGitDiff(sandboxId: string): Promise<{ patch: string; truncated: boolean }> {
+  validated(() => parseOrThrow(sandboxIdSchema, sandboxId, 'sandboxId'));
+  // `add -N` makes new files show up in the diff without staging their content.
+  const result = await execArgv(
+    sandboxId,
+    ['bash', '-c', 'git add -N . >/dev/null 2>&1; git -c core.quotepath=off diff --no-color --binary HEAD'],
+    { timeoutSeconds: 60, maxOutputBytes: 5_000_000 },
+  );
+  if (result.exitCode !== 0) throw new Error(`git diff failed in sandbox ${sandboxId}: ${result.output.slice(0, 500)}`);
+  return { patch: result.output, truncated: result.truncated };
 }
 
 /** Removes the sandbox container. Idempotent: a missing container is already destroyed. */
@@ -133,11 +111,25 @@ export async function destroySandbox(sandboxId: string): Promise<{ removed: bool
   }
 }
 
+export interface SandboxListing {
+  id: string;
+  name: string;
+  runId: string;
+  episodeId: string;
+  createdAt: number;
+}
+
 /** Lists sandbox containers, optionally only those of one run. */
-export async function listSandboxes(runId?: string): Promise<{ id: string; name: string; runId: string }[]> {
+export async function listSandboxes(runId?: string): Promise<SandboxListing[]> {
   const labels = [SANDBOX_LABEL + '=1', ...(runId ? [`${RUN_LABEL}=${runId}`] : [])];
   const containers = await docker().listContainers({ all: true, filters: { label: labels } });
-  return containers.map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, runId: c.Labels[RUN_LABEL] }));
+  return containers.map((c) => ({
+    id: c.Id,
+    name: c.Names[0]?.replace(/^\//, '') ?? c.Id,
+    runId: c.Labels[RUN_LABEL],
+    episodeId: c.Labels[EPISODE_LABEL],
+    createdAt: c.Created * 1000,
+  }));
 }
 
 async function inspectOrNull(name: string) {

@@ -37,3 +37,14 @@ export function processAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Like runProject, without blocking the event loop. */
+export function runProjectAsync(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 600_000): Promise<Run> {
+  const { execFile } = require('node:child_process') as typeof import('node:child_process');
+  return new Promise((resolve, reject) => {
+    execFile(path.join(ROOT, command), args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number') return reject(error);
+      resolve({ status: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,60 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ExecResult } from '../../core/sandboxSpec';
+import { decodeOutput } from '../../core/textDecoding';
+import { truncateMiddle } from '../../core/truncate';
+import { docker, isDockerStatus } from './dockerClient';
+import { BoundedOutput, runExec } from './execStream';
+
+export const SANDBOX_USER = '1000:1000';
+
+export interface ExecOptions {
+  timeoutSeconds: number;
+  maxOutputBytes: number;
+  workdir?: string;
+  user?: string;
+  env?: string[];
+}
+
+/**
+ * Runs argv in the container under `timeout --signal=KILL`, merging stdout and stderr, bounding
+ * what is kept, decoding it as text and truncating it with a visible marker.
+ */
+export async function execArgv(sandboxId: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
+  const container = docker().getContainer(sandboxId);
+  const started = Date.now();
+  let exec;
+  try {
+    exec = await container.exec({
+      Cmd: ['timeout', '--signal=KILL', String(options.timeoutSeconds), ...argv],
+      AttachStdout: true,
+      AttachStderr: true,
+      WorkingDir: options.workdir ?? '/testbed',
+      User: options.user ?? SANDBOX_USER,
+      Env: options.env,
+    });
+  } catch (err) {
+    if (isDockerStatus(err, 404) || isDockerStatus(err, 409)) {
+      throw ApplicationFailure.nonRetryable(`sandbox ${sandboxId} is gone or stopped`, 'SandboxLost');
+    }
+    throw err;
+  }
+  const collected = new BoundedOutput(options.maxOutputBytes);
+  const { guardFired } = await runExec(exec, docker().modem, collected, (options.timeoutSeconds + 10) * 1000);
+  const info = await exec.inspect();
+  // `timeout --signal=KILL` exits 137 when it had to kill the command.
+  const exitCode = guardFired ? 137 : (info.ExitCode ?? -1);
+  const { buffer, skipped } = collected.bytes();
+  let text = decodeOutput(buffer);
+  if (skipped > 0) {
+    const half = Math.ceil(text.length / 2);
+    text = `${text.slice(0, half)}\n<<< output truncated: ${skipped} bytes omitted >>>\n${text.slice(half)}`;
+  }
+  const limited = truncateMiddle(text, options.maxOutputBytes);
+  return {
+    exitCode,
+    output: limited.text,
+    truncated: skipped > 0 || limited.truncated,
+    timedOut: guardFired || exitCode === 137,
+    durationMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { ApplicationFailure } from '@temporalio/common';
+import * as tar from 'tar-stream';
+import { repoFolderName, type Task } from '../../core/tasks/taskSchema';
+import { execArgv } from './execCommand';
+import { putArchive } from './files';
+
+export type RepoTask = Pick<Task, 'instance_id' | 'repo' | 'base_commit' | 'image'>;
+
+/**
+ * Puts the task's repository at /testbed, at base_commit, as a fresh one-commit git repository
+ * (no history: later commits could hold the fix). The source is `reposDir/owner__name` when
+ * reposDir is given; otherwise the task's image must already hold it at /testbed.
+ */
+export async function prepareRepository(sandboxId: string, task: RepoTask, reposDir?: string): Promise<{ head: string }> {
+  if (!reposDir) {
+    if (!task.image) {
+      throw ApplicationFailure.nonRetryable(
+        `task ${task.instance_id}: no image holds its repository and no repos folder was given (--repos DIR)`,
+        'InvalidInput',
+      );
+    }
+    const head = await git(sandboxId, 'git rev-parse HEAD');
+    if (!head.startsWith(task.base_commit)) {
+      throw ApplicationFailure.nonRetryable(
+        `task ${task.instance_id}: /testbed in image ${task.image} is at ${head}, not base_commit ${task.base_commit}`,
+        'InvalidInput',
+      );
+    }
+    return { head };
+  }
+  const hostRepo = path.join(reposDir, repoFolderName(task.repo));
+  if (!existsSync(path.join(hostRepo, '.git')) && !existsSync(path.join(hostRepo, 'HEAD'))) {
+    throw ApplicationFailure.nonRetryable(
+      `task ${task.instance_id}: ${hostRepo} is not a git repository (expected --repos DIR to hold ${repoFolderName(task.repo)})`,
+      'InvalidInput',
+    );
+  }
+  await putArchive(sandboxId, '/testbed', owned(gitArchive(hostRepo, task.base_commit, task.instance_id), 1000));
+  const head = await git(
+    sandboxId,
+    'git init -q && git add -A && git -c user.name=swe-rl -c user.email=swe-rl@localhost ' +
+      `commit -q --no-verify --allow-empty -m "base ${task.base_commit.slice(0, 12)}" && git rev-parse HEAD`,
+  );
+  return { head };
+}
+
+async function git(sandboxId: string, script: string): Promise<string> {
+  const result = await execArgv(sandboxId, ['bash', '-c', script], { timeoutSeconds: 120, maxOutputBytes: 20_000 });
+  if (result.exitCode !== 0) throw new Error(`in sandbox ${sandboxId}: \`${script}\` failed: ${result.output.trim()}`);
+  return result.output.trim().split('\n').pop() ?? '';
+}
+
+/** `git archive` of one commit as a tar stream; a missing commit is a non-retryable task error. */
+function gitArchive(repo: string, commit: string, instanceId: string): Readable {
+  const child = spawn('git', ['-C', repo, 'archive', '--format=tar', `${commit}^{commit}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.on('close', (code) => {
+    if (code !== 0) {
+      child.stdout.destroy(
+        ApplicationFailure.nonRetryable(
+          `task ${instanceId}: cannot read base_commit ${commit} from ${repo}: ${stderr.trim()}`,
+          'InvalidInput',
+        ),
+      );
+    }
+  });
+  return child.stdout;
+}
+
+/** Rewrites a tar stream's owners, so the unprivileged sandbox user owns the checkout. */
+function owned(source: Readable, uid: number): NodeJS.ReadableStream {
+  const extract = tar.extract();
+  const pack = tar.pack();
+  extract.on('entry', (header, stream, next) => {
+    stream.pipe(pack.entry({ ...header, uid, gid: uid, uname: 'agent', gname: 'agent' }, next));
+  });
+  extract.on('finish', () => pack.finalize());
+  extract.on('error', (err) => pack.destroy(err));
+  source.on('error', (err) => pack.destroy(err));
+  source.pipe(extract);
+  return pack as unknown as NodeJS.ReadableStream;
+}
