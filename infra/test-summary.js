@@ -7,6 +7,7 @@ const path = require('node:path');
 const dir = process.argv[2];
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 const problems = [];
 
 const jestFile = path.join(dir, 'jest.json');
@@ -23,18 +24,20 @@ if (fs.existsSync(jestFile)) {
   problems.push('no jest report');
 }
 
-const pytestFile = path.join(dir, 'pytest.xml');
-if (fs.existsSync(pytestFile)) {
+for (const name of ['pytest-trainer.xml', 'pytest-tools.xml']) {
+  const pytestFile = path.join(dir, name);
+  if (!fs.existsSync(pytestFile)) {
+    failed += 1;
+    problems.push(`no pytest report ${name}`);
+    continue;
+  }
   const xml = fs.readFileSync(pytestFile, 'utf8');
   const suite = xml.match(/<testsuite [^>]*>/);
-  const attr = (name) => Number((suite?.[0].match(new RegExp(`${name}="(\\d+)"`)) ?? [])[1] ?? 0);
-  const total = attr('tests');
+  const attr = (key) => Number((suite?.[0].match(new RegExp(`${key}="(\\d+)"`)) ?? [])[1] ?? 0);
   const bad = attr('failures') + attr('errors');
-  passed += total - bad - attr('skipped');
+  passed += attr('tests') - bad - attr('skipped');
   failed += bad;
-} else {
-  failed += 1;
-  problems.push('no pytest report');
+  skipped += attr('skipped');
 }
 
 const leak = path.join(dir, 'leak-check.txt');
@@ -45,5 +48,5 @@ else {
 }
 
 for (const p of problems) console.log(`problem: ${p}`);
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);

@@ -16,7 +16,8 @@ trap 'bin/swe-rl down' EXIT
 bin/swe-rl up --no-workers || { echo "0 passed, 1 failed"; exit 1; }
 
 timed jest npx jest --runInBand --json --outputFile "$results/jest.json" "$@"
-timed pytest "$SWE_RL_VENV/bin/python" -m pytest -q trainer/tests --junitxml "$results/pytest.xml"
+(cd trainer && timed pytest_trainer "$SWE_RL_VENV/bin/python" -m pytest -q tests --junitxml "$results/pytest-trainer.xml")
+timed pytest_tools "$SWE_RL_VENV/bin/python" -m pytest -q test/sandbox-tools --junitxml "$results/pytest-tools.xml"
 
 leftover=$(docker ps -aq --filter label=swe-rl.sandbox=1 | wc -l)
 if [ "$leftover" -eq 0 ]; then echo ok > "$results/leak-check.txt"; else
