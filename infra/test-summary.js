@@ -24,7 +24,7 @@ if (fs.existsSync(jestFile)) {
   problems.push('no jest report');
 }
 
-for (const name of ['pytest-trainer.xml', 'pytest-tools.xml']) {
+for (const name of ['pytest-trainer.xml', 'pytest-tools.xml', 'pytest-tasks.xml']) {
   const pytestFile = path.join(dir, name);
   if (!fs.existsSync(pytestFile)) {
     failed += 1;

@@ -18,6 +18,7 @@ bin/swe-rl up --no-workers || { echo "0 passed, 1 failed"; exit 1; }
 timed jest npx jest --runInBand --json --outputFile "$results/jest.json" "$@"
 (cd trainer && timed pytest_trainer "$SWE_RL_VENV/bin/python" -m pytest -q tests --junitxml "$results/pytest-trainer.xml")
 timed pytest_tools "$SWE_RL_VENV/bin/python" -m pytest -q test/sandbox-tools --junitxml "$results/pytest-tools.xml"
+timed pytest_tasks "$SWE_RL_VENV/bin/python" -m pytest -q tasks/tests --junitxml "$results/pytest-tasks.xml"
 
 leftover=$(docker ps -aq --filter label=swe-rl.sandbox=1 | wc -l)
 if [ "$leftover" -eq 0 ]; then echo ok > "$results/leak-check.txt"; else
