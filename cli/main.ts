@@ -4,6 +4,7 @@ import { sandboxRun } from './commands/sandboxRun';
 import { trainerInfoCommand } from './commands/trainerInfo';
 import { validateTasksCommand } from './commands/validateTasks';
 import { reapCommand } from './commands/reap';
+import { builtinTasksCommand } from './commands/builtinTasks';
 import { runInfraScript } from './infraScripts';
 
 const USAGE = `usage: swe-rl <command> [options]
@@ -17,8 +18,10 @@ commands:
   trainer-info        ask the Python trainer worker (through Temporal) what it runs on
   grade --task FILE --patch FILE [--repos DIR] [--instance ID]
                       grade a patch in a fresh sandbox; prints one JSON object
-  validate-tasks FILE [--repos DIR] [--runs N] [--out DIR] [--concurrency K]
+  validate-tasks FILE [--repos DIR] [--runs N] [--out DIR] [--concurrency K] [--only ID,ID]
                       gold patch passes, empty patch fails, N runs agree; writes valid tasks + report
+  builtin-tasks [--out DIR] [--seed N]
+                      generate the built-in task suite (repos/, train.jsonl, eval.jsonl)
   reap [--grace S]    remove sandbox containers whose workflow is no longer running
 `;
 
@@ -44,6 +47,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return gradeCommand(parseArgs(optionArgs));
     case 'validate-tasks':
       return validateTasksCommand(parseArgs(optionArgs));
+    case 'builtin-tasks':
+      return builtinTasksCommand(parseArgs(optionArgs));
     case 'reap':
       return reapCommand(parseArgs(optionArgs));
     case undefined:

@@ -13,12 +13,22 @@ export interface FileToCopy {
 /** Writes files into a folder of the container (one tar upload; owner uid/gid 1000 by default). */
 export async function copyFilesIn(sandboxId: string, destination: string, files: FileToCopy[], owner = 1000): Promise<void> {
   const pack = tar.pack();
+  // Explicit folder entries: otherwise Docker creates missing parents owned by root.
+  const folders = new Set(files.flatMap((f) => parentFolders(f.path)));
+  for (const folder of [...folders].sort()) {
+    pack.entry({ name: `${folder}/`, type: 'directory', mode: 0o755, uid: owner, gid: owner, mtime: new Date(0) });
+  }
   for (const file of files) {
     const content = typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : file.content;
     pack.entry({ name: file.path, mode: file.mode ?? 0o644, uid: owner, gid: owner, mtime: new Date(0) }, content);
   }
   pack.finalize();
   await putArchive(sandboxId, destination, pack as unknown as NodeJS.ReadableStream);
+}
+
+function parentFolders(file: string): string[] {
+  const parts = file.split('/').filter(Boolean);
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
 /** Uploads a tar stream (for example `git archive` output) into a folder of the container. */

@@ -1,1 +1,3 @@
-export { createSandbox, destroySandbox, execInSandbox, listSandboxes, readGitDiff } from './sandboxActivities';
+export { createSandbox, destroySandbox, execInSandbox, listSandboxes } from './sandboxActivities';
+export { readSubmission, runAgentCommand, setupEpisodeSandbox } from './agentSandbox';
+export { gradePatch } from './grading';

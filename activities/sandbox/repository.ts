@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -39,6 +39,7 @@ export async function prepareRepository(sandboxId: string, task: RepoTask, repos
       'InvalidInput',
     );
   }
+  assertCommitExists(hostRepo, task.base_commit, task.instance_id);
   await putArchive(sandboxId, '/testbed', owned(gitArchive(hostRepo, task.base_commit, task.instance_id), 1000));
   const head = await git(
     sandboxId,
@@ -52,6 +53,16 @@ async function git(sandboxId: string, script: string): Promise<string> {
   const result = await execArgv(sandboxId, ['bash', '-c', script], { timeoutSeconds: 120, maxOutputBytes: 20_000 });
   if (result.exitCode !== 0) throw new Error(`in sandbox ${sandboxId}: \`${script}\` failed: ${result.output.trim()}`);
   return result.output.trim().split('\n').pop() ?? '';
+}
+
+function assertCommitExists(repo: string, commit: string, instanceId: string): void {
+  const check = spawnSync('git', ['-C', repo, 'cat-file', '-e', `${commit}^{commit}`], { encoding: 'utf8' });
+  if (check.status !== 0) {
+    throw ApplicationFailure.nonRetryable(
+      `task ${instanceId}: cannot read base_commit ${commit} from ${repo}: ${check.stderr.trim() || 'no such commit'}`,
+      'InvalidInput',
+    );
+  }
 }
 
 /** `git archive` of one commit as a tar stream; a missing commit is a non-retryable task error. */

@@ -85,19 +85,6 @@ export async function execInSandbox(rawInput: ExecInput): Promise<ExecResult> {
   });
 }
 
-/** The working tree's changes against HEAD (new files included), as a patch. */
-export async function readGitDiff(sandboxId: string): Promise<{ patch: string; truncated: boolean }> {
-  validated(() => parseOrThrow(sandboxIdSchema, sandboxId, 'sandboxId'));
-  // `add -N` makes new files show up in the diff without staging their content.
-  const result = await execArgv(
-    sandboxId,
-    ['bash', '-c', 'git add -N . >/dev/null 2>&1; git -c core.quotepath=off diff --no-color --binary HEAD'],
-    { timeoutSeconds: 60, maxOutputBytes: 5_000_000 },
-  );
-  if (result.exitCode !== 0) throw new Error(`git diff failed in sandbox ${sandboxId}: ${result.output.slice(0, 500)}`);
-  return { patch: result.output, truncated: result.truncated };
-}
-
 /** Removes the sandbox container. Idempotent: a missing container is already destroyed. */
 export async function destroySandbox(sandboxId: string): Promise<{ removed: boolean }> {
   validated(() => parseOrThrow(sandboxIdSchema, sandboxId, 'sandboxId'));

@@ -15,14 +15,21 @@ import { mapWithConcurrency } from '../concurrency';
  */
 export async function validateTasksCommand(args: ParsedArgs): Promise<number> {
   const file = args.positional[0];
-  if (!file) throw new Error('usage: swe-rl validate-tasks FILE [--repos DIR] [--runs N] [--out DIR]');
+  if (!file) throw new Error('usage: swe-rl validate-tasks FILE [--repos DIR] [--runs N] [--out DIR] [--only ID,ID]');
   const runs = Number(stringFlag(args, 'runs') ?? 1);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${stringFlag(args, 'runs')}`);
   const concurrency = Number(stringFlag(args, 'concurrency') ?? 2);
   const reposArg = stringFlag(args, 'repos');
   const reposDir = reposArg ? path.resolve(reposArg) : undefined;
   const outDir = path.resolve(stringFlag(args, 'out') ?? path.join('.data', 'validated', path.basename(file).replace(/\.jsonl?$/, '')));
-  const { tasks, errors, report } = readTaskFile(file);
+  const loaded = readTaskFile(file);
+  const { errors, report } = loaded;
+  const only = stringFlag(args, 'only')?.split(',').filter(Boolean);
+  if (only) {
+    const missing = only.filter((id) => !loaded.tasks.some((t) => t.instance_id === id));
+    if (missing.length) throw new Error(`--only names tasks not in ${file}: ${missing.join(', ')}`);
+  }
+  const tasks = only ? loaded.tasks.filter((t) => only.includes(t.instance_id)) : loaded.tasks;
   if (errors.length) console.error(`${errors.length} malformed records:\n${report}`);
 
   const started = Date.now();

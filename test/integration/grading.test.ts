@@ -73,7 +73,7 @@ describe('grading in a fresh container (real Docker, local repository at base_co
   });
 
   it('records a test run that times out', async () => {
-    const hang = task.patch.replace('+    for i in range(len(values)):', '+    for i in range(len(values)):\n+        __import__("time").sleep(3600)');
+    const hang = task.patch.replace('+    for i in range(len(values)):', '+    for i in range(len(values)) if not __import__("time").sleep(3600) else []:');
     expect(hang).not.toBe(task.patch);
     const result = await grade(hang, { testTimeoutSeconds: 5 });
     expect(result).toMatchObject({ reward: 0, reason: 'test_run_timed_out' });

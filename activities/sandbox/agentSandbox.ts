@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildCommandScript, nextShellState, parseCommandOutput, type ShellState } from '../../core/agent/shellCommand';
+import { buildPatchScript } from '../../core/agent/patchScript';
+import { renderObservation } from '../../core/agent/prompts';
+import { installToolsScript } from '../../core/agent/toolsInstall';
+import type { SandboxLimits } from '../../core/sandboxSpec';
+import { DEFAULT_SANDBOX_IMAGE } from '../../core/sandboxSpec';
+import type { Task } from '../../core/tasks/taskSchema';
+import { execArgv } from './execCommand';
+import { prepareRepository } from './repository';
+import { createSandbox } from './sandboxActivities';
+
+export const INITIAL_SHELL_STATE: ShellState = { cwd: '/testbed', openFile: null };
+
+let toolProgram: string | undefined;
+function toolProgramSource(): string {
+  // Shipped beside this file: `npm run build` copies tools/ into dist.
+  toolProgram ??= readFileSync(path.join(__dirname, 'tools', 'swe_rl_tools.py'), 'utf8');
+  return toolProgram;
+}
+
+export interface EpisodeSandboxInput {
+  sandboxId: string;
+  task: Pick<Task, 'instance_id' | 'repo' | 'base_commit' | 'image'>;
+  reposDir?: string;
+  image?: string;
+  limits?: Partial<SandboxLimits>;
+  runId: string;
+  episodeId: string;
+}
+
+/**
+ * An episode's sandbox, ready for the agent: a hardened container, the repository at base_commit
+ * in /testbed, and the agent's tools in /opt/swe-rl. Idempotent, so a retry is safe.
+ */
+export async function setupEpisodeSandbox(input: EpisodeSandboxInput): Promise<{ sandboxId: string; baseHead: string }> {
+  const created = await createSandbox({
+    sandboxId: input.sandboxId,
+    image: input.image ?? input.task.image ?? DEFAULT_SANDBOX_IMAGE,
+    runId: input.runId,
+    episodeId: input.episodeId,
+    limits: { memoryMb: 2048, cpus: 1, pids: 256, network: false, ...input.limits },
+  });
+  // On a retry after a partial setup the repository may already be there; keep it as it is.
+  const existing = created.created ? null : await headOf(input.sandboxId);
+  const baseHead = existing ?? (await prepareRepository(input.sandboxId, input.task, input.reposDir)).head;
+  const install = await execArgv(input.sandboxId, ['bash', '-c', installToolsScript(toolProgramSource())], {
+    timeoutSeconds: 60,
+    maxOutputBytes: 8000,
+    user: '0',
+  });
+  if (install.exitCode !== 0) throw new Error(`installing the agent tools in ${input.sandboxId} failed: ${install.output}`);
+  return { sandboxId: input.sandboxId, baseHead };
+}
+
+async function headOf(sandboxId: string): Promise<string | null> {
+  const result = await execArgv(sandboxId, ['bash', '-c', 'git -C /testbed rev-parse HEAD'], { timeoutSeconds: 30, maxOutputBytes: 1000 });
+  return result.exitCode === 0 ? result.output.trim() : null;
+}
+
+export interface AgentCommandInput {
+  sandboxId: string;
+  command: string;
+  state: ShellState;
+  timeoutSeconds: number;
+  maxObservationChars: number;
+}
+
+export interface AgentCommandResult {
+  observation: string;
+  state: ShellState;
+  exitCode: number | null;
+  timedOut: boolean;
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** Runs one agent command in the sandbox and renders the observation with its prompt line. */
+export async function runAgentCommand(input: AgentCommandInput): Promise<AgentCommandResult> {
+  const result = await execArgv(input.sandboxId, ['bash', '-c', buildCommandScript(input.command, input.state.cwd)], {
+    timeoutSeconds: input.timeoutSeconds,
+    maxOutputBytes: input.maxObservationChars,
+  });
+  const parsed = parseCommandOutput(result.output);
+  const state = nextShellState(input.state, parsed.report);
+  const exitCode = result.timedOut ? null : (parsed.report?.exitCode ?? result.exitCode);
+  return {
+    observation: renderObservation({
+      output: parsed.output,
+      exitCode,
+      truncated: result.truncated,
+      timedOut: result.timedOut,
+      timeoutSeconds: input.timeoutSeconds,
+      state,
+    }),
+    state,
+    exitCode,
+    timedOut: result.timedOut,
+    truncated: result.truncated,
+    durationMs: result.durationMs,
+  };
+}
+
+/** The episode's patch after `submit`: every change against the base commit, new files included. */
+export async function readSubmission(sandboxId: string, baseCommit: string): Promise<{ patch: string; truncated: boolean }> {
+  const result = await execArgv(sandboxId, ['bash', '-c', buildPatchScript({ baseCommit })], { timeoutSeconds: 60, maxOutputBytes: 5_000_000 });
+  if (result.exitCode !== 0) throw new Error(`reading the patch in sandbox ${sandboxId} failed: ${result.output.slice(0, 500)}`);
+  return { patch: result.output, truncated: result.truncated };
+}
