@@ -1,2 +1,3 @@
 export { chatCompletion } from './chatCompletion';
+export { policyTurn } from './policyTurn';
 export { checkPolicyServer } from './serverHealth';

@@ -1,4 +1,12 @@
-from swe_rl_trainer.worker import ACTIVITIES, TASK_QUEUE, trainer_info
+import pytest
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from batch_helpers import simple_trajectory, write_batch
+from swe_rl_trainer.policy_server import PolicyServer
+from swe_rl_trainer.worker import (
+    ACTIVITIES, TASK_QUEUE, dapo_step, publish_checkpoint, save_checkpoint, sft_step, trainer_info,
+)
 
 
 def test_trainer_info_reports_torch_and_device():
@@ -10,5 +18,72 @@ def test_trainer_info_reports_torch_and_device():
 
 def test_activities_are_registered_under_the_names_typescript_calls():
     names = {a.__temporal_activity_definition.name for a in ACTIVITIES}
-    assert "trainer_info" in names
+    assert names == {"trainer_info", "sft_step", "dapo_step", "save_checkpoint", "publish_checkpoint"}
     assert TASK_QUEUE == "swe-rl-trainer"
+
+
+@pytest.fixture
+def request_base(tmp_path, tiny_model_dir, tokenizer):
+    batch = write_batch(tmp_path / "batch.jsonl", [
+        simple_trajectory(tokenizer, f"ep-{i}", f"task {i}", ["ls -la", "submit"], advantage=(-1.0) ** i) for i in range(3)
+    ])
+    return {"run_id": "worker-run", "model_path": str(tiny_model_dir), "runs_dir": str(tmp_path / "runs"), "batch_path": batch}
+
+
+def test_steps_heartbeat_per_micro_batch_and_retries_apply_nothing(request_base):
+    env = ActivityEnvironment()
+    beats = []
+    env.on_heartbeat = lambda *details: beats.append(details[0])
+    request = {**request_base, "step": 1, "config": {"lr": 1e-3, "micro_batch_size": 2}}
+    result = env.run(dapo_step, request)
+    assert result["applied"] is True and result["micro_batches"] == 2
+    assert [b["micro_batch"] for b in beats] == [0, 1, 2]
+    assert all(b["step"] == 1 for b in beats)
+    retried = env.run(dapo_step, request)
+    assert retried == {**result, "applied": False}
+
+
+def invalid_input(run):
+    with pytest.raises(ApplicationError) as caught:
+        run()
+    assert caught.value.type == "InvalidInput" and caught.value.non_retryable
+    return str(caught.value)
+
+
+def test_bad_input_is_a_non_retryable_invalid_input(request_base, tmp_path):
+    env = ActivityEnvironment()
+    assert "run_id" in invalid_input(lambda: env.run(sft_step, {**request_base, "run_id": None, "step": 1}))
+    assert "run_id must match" in invalid_input(lambda: env.run(sft_step, {**request_base, "run_id": "../escape", "step": 1}))
+    assert "input.step" in invalid_input(lambda: env.run(dapo_step, {**request_base, "step": "1"}))
+    nan_batch = tmp_path / "nan.jsonl"
+    nan_batch.write_text('{"episode_id": "ep-x", "advantage": NaN, "messages": [{"role": "user", "content": "x"}]}\n')
+    assert "ep-x" in invalid_input(lambda: env.run(dapo_step, {**request_base, "step": 1, "batch_path": str(nan_batch)}))
+    assert "skips ahead" in invalid_input(lambda: env.run(dapo_step, {**request_base, "step": 5}))
+    assert "config.eps_low" in invalid_input(lambda: env.run(dapo_step, {**request_base, "step": 1, "config": {"eps_low": -1}}))
+    assert "does not exist" in invalid_input(lambda: env.run(sft_step, {**request_base, "run_id": "other", "step": 1, "model_path": str(tmp_path / "none")}))
+
+
+def test_save_then_publish_checkpoint(request_base, tiny_model_dir):
+    env = ActivityEnvironment()
+    env.run(sft_step, {**request_base, "step": 1, "config": {"total_steps": 5}})
+    common = {k: request_base[k] for k in ("run_id", "runs_dir", "model_path")}
+    saved = env.run(save_checkpoint, {**common, "step": 1})
+    assert saved["step"] == 1 and saved["path"].endswith("step-000001")
+    assert env.run(save_checkpoint, {**common, "step": 1}) == saved
+    assert "weights are at step 1" in invalid_input(lambda: env.run(save_checkpoint, {**common, "step": 2}))
+
+    server = PolicyServer(tiny_model_dir, port=0).start()
+    try:
+        request = {"checkpoint_path": saved["path"], "policy_server_url": server.url, "policy_version": 1}
+        assert env.run(publish_checkpoint, request) == {"policy_version": 1}
+        assert env.run(publish_checkpoint, request) == {"policy_version": 1}  # a retry is harmless
+        assert "older than the served version" in invalid_input(lambda: env.run(publish_checkpoint, {**request, "policy_version": 0}))
+    finally:
+        server.shutdown()
+
+
+def test_publishing_to_an_unreachable_server_stays_retryable(tmp_path):
+    with pytest.raises(Exception) as caught:
+        ActivityEnvironment().run(publish_checkpoint, {
+            "checkpoint_path": str(tmp_path), "policy_server_url": "http://127.0.0.1:9", "policy_version": 1})
+    assert not isinstance(caught.value, ApplicationError) or not caught.value.non_retryable

@@ -1,0 +1,91 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { conversationMessages, type PolicyTurnRecord } from '../../core/agent/conversation';
+import { parseAction } from '../../core/agent/parseAction';
+import { renderFormatErrorObservation } from '../../core/agent/prompts';
+import type { ShellState } from '../../core/agent/shellCommand';
+import type { SamplingParams } from '../../core/policy/sampling';
+import { readPrompt, readTurns, turnPath, type EpisodeRef } from '../store/episodeStore';
+import { readJsonIfExists, writeJsonOnce } from '../store/files';
+import { chatCompletion } from './chatCompletion';
+import { withHeartbeat } from '../heartbeat';
+
+export interface PolicyTurnInput extends EpisodeRef {
+  turn: number;
+  serverUrl: string;
+  model: string;
+  sampling: Omit<SamplingParams, 'max_tokens'>;
+  maxTokensPerTurn: number;
+  contextTokens: number;
+  expectedPolicyVersion?: number;
+  requestTimeoutSeconds: number;
+  /** The shell state to show in a format-error observation. */
+  state: ShellState;
+}
+
+export type PolicyTurnResult =
+  | {
+      status: 'ok';
+      action: PolicyTurnRecord['action'];
+      completionTokens: number;
+      promptTokens: number;
+      policyVersion: number | null;
+    }
+  | { status: 'context_limit'; message: string };
+
+/**
+ * One assistant turn: reads the conversation from the store, samples the policy, parses the
+ * action and stores the turn under (episode, turn). A retry finds the stored turn and returns it
+ * without sampling again, so a turn is never duplicated.
+ */
+export async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResult> {
+  const file = turnPath(input, input.turn, 'policy');
+  const stored = readJsonIfExists<PolicyTurnRecord>(file);
+  if (stored) return summarise(stored);
+
+  const turns = readTurns(input, input.turn);
+  if (turns.length !== input.turn - 1) {
+    throw ApplicationFailure.nonRetryable(`episode ${input.episodeKey}: asked for turn ${input.turn} but the store holds ${turns.length} turns`, 'StoreMismatch');
+  }
+  if (turns.some((t) => t.observation === null)) {
+    throw ApplicationFailure.nonRetryable(`episode ${input.episodeKey}: a turn before ${input.turn} has no observation`, 'StoreMismatch');
+  }
+  const lastPrompt = turns.at(-1)?.policy.promptTokens ?? 0;
+  const maxTokens = Math.min(input.maxTokensPerTurn, input.contextTokens - lastPrompt);
+  if (maxTokens <= 0) return { status: 'context_limit', message: `the conversation already holds ${lastPrompt} of ${input.contextTokens} tokens` };
+
+  const answer = await withHeartbeat(() => chatCompletion({
+    serverUrl: input.serverUrl,
+    model: input.model,
+    messages: conversationMessages(readPrompt(input), turns),
+    sampling: { ...input.sampling, max_tokens: maxTokens },
+    expectedPolicyVersion: input.expectedPolicyVersion,
+    requestTimeoutSeconds: input.requestTimeoutSeconds,
+  }));
+  if (answer.status === 'context_limit') return answer;
+  if (answer.promptTokenCount + answer.completionTokenCount > input.contextTokens) {
+    return { status: 'context_limit', message: `prompt ${answer.promptTokenCount} + reply ${answer.completionTokenCount} tokens exceed ${input.contextTokens}` };
+  }
+  const action = parseAction(answer.text);
+  const record = writeJsonOnce<PolicyTurnRecord>(file, {
+    turn: input.turn,
+    content: answer.text,
+    tokenIds: answer.tokenIds,
+    logprobs: answer.logprobs,
+    promptTokens: answer.promptTokenCount,
+    finishReason: answer.finishReason,
+    policyVersion: answer.policyVersion,
+    action,
+    ...(action.kind === 'format_error' ? { observation: renderFormatErrorObservation(action.message, input.state) } : {}),
+  });
+  return summarise(record);
+}
+
+function summarise(record: PolicyTurnRecord): PolicyTurnResult {
+  return {
+    status: 'ok',
+    action: record.action,
+    completionTokens: record.tokenIds.length,
+    promptTokens: record.promptTokens,
+    policyVersion: record.policyVersion,
+  };
+}

@@ -1,0 +1,1 @@
+export { finishEpisode, initEpisode } from './episodeActivities';

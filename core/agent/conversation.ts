@@ -1,0 +1,82 @@
+import type { ChatMessage } from '../policy/sampling';
+import type { ParsedAction } from './parseAction';
+
+export interface EpisodePrompt {
+  system: string;
+  user: string;
+}
+
+/** What the policy produced in one turn, exactly as sampled. */
+export interface PolicyTurnRecord {
+  turn: number;
+  content: string;
+  tokenIds: number[];
+  logprobs: number[];
+  promptTokens: number;
+  finishReason: string;
+  policyVersion: number | null;
+  action: ParsedAction;
+  /** For format errors the observation is known without running anything. */
+  observation?: string;
+}
+
+export interface ObservationRecord {
+  turn: number;
+  observation: string;
+  exitCode: number | null;
+  timedOut: boolean;
+}
+
+export interface TurnPair {
+  policy: PolicyTurnRecord;
+  observation: string | null;
+}
+
+/** Chat messages for the next policy call: system, issue, then each turn and its observation. */
+export function conversationMessages(prompt: EpisodePrompt, turns: TurnPair[]): ChatMessage[] {
+  const messages: ChatMessage[] = [
+    { role: 'system', content: prompt.system },
+    { role: 'user', content: prompt.user },
+  ];
+  for (const t of turns) {
+    messages.push({ role: 'assistant', content: t.policy.content });
+    if (t.observation !== null) messages.push({ role: 'user', content: t.observation });
+  }
+  return messages;
+}
+
+export interface TrainingMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  token_ids?: number[];
+  logprobs?: number[];
+  format_error?: boolean;
+}
+
+export interface Trajectory {
+  episode_id: string;
+  advantage?: number;
+  messages: TrainingMessage[];
+}
+
+/**
+ * The trainer's trajectory: assistant turns carry the sampled token ids and their log-probs
+ * (never a re-tokenisation), and a flag for format errors (masked out of the RFT loss).
+ */
+export function trajectoryOf(episodeId: string, prompt: EpisodePrompt, turns: TurnPair[], advantage?: number): Trajectory {
+  const messages: TrainingMessage[] = [
+    { role: 'system', content: prompt.system },
+    { role: 'user', content: prompt.user },
+  ];
+  for (const t of turns) {
+    messages.push({
+      role: 'assistant',
+      content: t.policy.content,
+      token_ids: t.policy.tokenIds,
+      logprobs: t.policy.logprobs,
+      format_error: t.policy.action.kind === 'format_error',
+    });
+    if (t.observation !== null) messages.push({ role: 'user', content: t.observation });
+  }
+  return advantage === undefined ? { episode_id: episodeId, messages } : { episode_id: episodeId, advantage, messages };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { samplingSchema } from './policy/sampling';
+import { sandboxLimitsSchema } from './sandboxSpec';
+import { taskSchema } from './tasks/taskSchema';
+
+export const episodeLimitsSchema = z.strictObject({
+  maxTurns: z.number().int().min(1),
+  contextTokens: z.number().int().min(64),
+  maxTokensPerTurn: z.number().int().min(1),
+  commandTimeoutSeconds: z.number().positive(),
+  maxObservationChars: z.number().int().min(256),
+  testTimeoutSeconds: z.number().positive(),
+});
+
+export const policyEndpointSchema = z.strictObject({
+  serverUrl: z.url(),
+  model: z.string().min(1),
+  sampling: samplingSchema.omit({ max_tokens: true }),
+  requestTimeoutSeconds: z.number().positive(),
+  expectedPolicyVersion: z.number().int().min(0).optional(),
+});
+
+export const episodeInputSchema = z.strictObject({
+  runsDir: z.string().min(1),
+  runId: z.string().min(1),
+  episodeKey: z.string().min(1),
+  sample: z.number().int().min(0),
+  attempt: z.number().int().min(0),
+  task: taskSchema,
+  reposDir: z.string().optional(),
+  image: z.string().optional(),
+  sandboxLimits: sandboxLimitsSchema.partial().default({}),
+  policy: policyEndpointSchema,
+  limits: episodeLimitsSchema,
+});
+export type EpisodeInput = z.input<typeof episodeInputSchema>;
+export type EpisodeLimits = z.output<typeof episodeLimitsSchema>;
+export type PolicyEndpoint = z.output<typeof policyEndpointSchema>;
+
+/** Readable episode key and workflow id parts: `<phase>/<instance>/s<sample>/a<attempt>`. */
+export function episodeKeyFor(phase: string, instanceId: string, sample: number, attempt: number): string {
+  return `${phase}/${instanceId}/s${sample}/a${attempt}`;
+}

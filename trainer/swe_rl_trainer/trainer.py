@@ -1,0 +1,313 @@
+"""The Trainer of one run: model, AdamW, SFT and DAPO steps, idempotent by (run_id, step).
+
+One step = one optimizer update over the whole batch. The batch is processed in micro-batches
+with gradient accumulation; every micro-batch's loss is normalised by the action-token count of
+the whole batch, so the accumulated gradient equals the one of a single big batch.
+
+Switching between SFT and DAPO resets the optimizer's moments (a new phase, like RL starting
+from the RFT checkpoint with a fresh optimizer).
+
+Durability: a step's record (with its result) is written to `<run_dir>/steps/` before the update
+is applied. A retried step that is already recorded returns the recorded result and applies
+nothing. A trainer that starts from an older checkpoint replays the recorded steps after it
+(from their batch files), so a crash between a step and its checkpoint loses nothing.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import time
+from collections import defaultdict
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+from . import checkpoints
+from .batching import collate, split_into_micro_batches
+from .errors import InvalidInput, StepOutOfOrder
+from .losses import dapo_loss, sft_loss, token_logprobs
+from .lr_schedule import learning_rate
+from .model_io import check_model_dir, load_model, load_tokenizer, resolve_device
+from .sequence_builder import TrainingSequence, build_sequence
+from .step_config import DapoConfig, OptimConfig, parse_config
+from .step_ledger import StepLedger, StepRecord
+from .trajectory_batch import load_batch
+
+log = logging.getLogger("swe_rl_trainer.trainer")
+
+RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+Progress = Callable[[int, int], None]
+
+
+def check_run_id(run_id: object) -> str:
+    if not isinstance(run_id, str) or not RUN_ID.match(run_id):
+        raise InvalidInput(f"run_id must match {RUN_ID.pattern} (it names a folder), got {run_id!r}")
+    return run_id
+
+
+def build_optimizer(model: torch.nn.Module) -> torch.optim.AdamW:
+    """AdamW; as usual (nanoGPT, HF Trainer) norms and biases, the 1-D parameters, get no weight decay."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    return torch.optim.AdamW(
+        [{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
+        lr=0.0, betas=(0.9, 0.999), eps=1e-8,
+    )
+
+
+class Trainer:
+    def __init__(self, run_id: str, runs_dir: str | Path, model_path: str | Path, device: str | None = None):
+        self.run_id = check_run_id(run_id)
+        self.run_dir = Path(runs_dir) / run_id
+        self.model_path = Path(model_path)
+        self.device = resolve_device(device)
+        self.lock = threading.Lock()
+        self.broken: str | None = None
+        self.ledger = StepLedger(self.run_dir)
+        self._reference_model = None
+
+        checkpoints.remove_stale_temp_dirs(self.run_dir)
+        latest = checkpoints.latest_checkpoint(self.run_dir)
+        source = latest.path if latest else check_model_dir(self.model_path)
+        # fp32 master weights everywhere; CUDA computes in bf16 under autocast.
+        self.model = load_model(source, self.device, torch.float32).train()
+        self.tokenizer = load_tokenizer(source)
+        self.optimizer = build_optimizer(self.model)
+        self.step = 0
+        if latest:
+            self.optimizer.load_state_dict(checkpoints.load_optimizer_state(latest.path, self.device))
+            self.step = latest.step
+        log.info("run %s: loaded %s at step %d", run_id, source, self.step)
+        self._replay_recorded_steps()
+
+    # ---- public API -------------------------------------------------------------------------
+
+    @property
+    def vocab_size(self) -> int:
+        return self.model.get_input_embeddings().num_embeddings
+
+    @property
+    def context_length(self) -> int:
+        return int(getattr(self.model.config, "max_position_embeddings", 1 << 30))
+
+    def sft_step(self, step: int, batch_path: str | Path, config: dict | None = None, progress: Progress | None = None) -> dict:
+        return self._run_step("sft", step, batch_path, config, progress)
+
+    def dapo_step(self, step: int, batch_path: str | Path, config: dict | None = None, progress: Progress | None = None) -> dict:
+        return self._run_step("dapo", step, batch_path, config, progress)
+
+    def save_checkpoint(self, step: int) -> Path:
+        with self.lock:
+            existing = checkpoints.checkpoint_path(self.run_dir, step)
+            if (existing / checkpoints.STATE_FILE).is_file():
+                return existing
+            self._check_usable()
+            if step != self.step:
+                raise StepOutOfOrder(
+                    f"run {self.run_id}: cannot save a checkpoint for step {step}: the weights are at step {self.step}"
+                )
+            return checkpoints.save_checkpoint(
+                self.run_dir, step, self.model, self.tokenizer, self.optimizer,
+                {"run_id": self.run_id, "base_model": str(self.model_path)},
+            )
+
+    @torch.no_grad()
+    def action_logprobs(self, batch_path: str | Path, kind: str = "dapo") -> dict[str, list[float]]:
+        """Current log-probs of each episode's action tokens (those the step would train on)."""
+        with self.lock:
+            config = parse_config(kind, {"total_steps": 1} if kind == "sft" else {})
+            found: dict[str, list[float]] = {}
+            for sequence in self.load_sequences(kind, batch_path, config):
+                batch = collate([sequence], self.tokenizer.pad_token_id or 0, self.device)
+                with self._autocast():
+                    logits = self.model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False).logits
+                logp = token_logprobs(logits[:, :-1], batch.input_ids[:, 1:])[0]
+                mask = batch.loss_mask[0, 1:].bool()
+                found[sequence.episode_id] = logp[mask].tolist()
+            return found
+
+    # ---- steps ------------------------------------------------------------------------------
+
+    def _check_usable(self) -> None:
+        if self.broken:
+            raise RuntimeError(f"run {self.run_id}: trainer is unusable ({self.broken}); reload it")
+
+    def _run_step(self, kind: str, step: int, batch_path, raw_config, progress) -> dict:
+        if isinstance(step, bool) or not isinstance(step, int) or step < 1:
+            raise InvalidInput(f"step must be an integer >= 1, got {step!r}")
+        with self.lock:
+            self._check_usable()
+            last = max(self.ledger.last_step(), self.step)
+            if step <= last:
+                return self._recorded_result(kind, step, str(batch_path), last)
+            if step > last + 1:
+                raise StepOutOfOrder(
+                    f"run {self.run_id}: step {step} skips ahead; the last completed step is {last}, so the next is {last + 1}"
+                )
+            config = parse_config(kind, raw_config)
+            return self._apply(kind, step, str(batch_path), config, progress, record=True)
+
+    def _recorded_result(self, kind: str, step: int, batch_path: str, last: int) -> dict:
+        if step < last:
+            raise StepOutOfOrder(
+                f"run {self.run_id}: step {step} goes back past the last completed step {last}"
+            )
+        record = self.ledger.read(step)
+        if record is None:
+            raise StepOutOfOrder(f"run {self.run_id}: step {step} is covered by a checkpoint but has no step record")
+        if record.kind != kind or record.batch_path != batch_path:
+            raise StepOutOfOrder(
+                f"run {self.run_id}: step {step} was completed as a {record.kind} step on {record.batch_path!r}; "
+                f"this request is a {kind} step on {batch_path!r}"
+            )
+        return {**record.result, "applied": False}
+
+    def _replay_recorded_steps(self) -> None:
+        for record in self.ledger.records_after(self.step):
+            if not Path(record.batch_path).is_file():
+                raise RuntimeError(
+                    f"run {self.run_id}: cannot restore step {record.step}: its batch {record.batch_path!r} is gone "
+                    f"and the latest checkpoint is at step {self.step}"
+                )
+            log.info("run %s: replaying step %d from its record", self.run_id, record.step)
+            config = parse_config(record.kind, record.config)
+            result = self._apply(record.kind, record.step, record.batch_path, config, None, record=False)
+            if not math.isclose(result["loss"], record.result["loss"], rel_tol=1e-3, abs_tol=1e-5):
+                log.warning("run %s: replayed step %d loss %.6g differs from recorded %.6g",
+                            self.run_id, record.step, result["loss"], record.result["loss"])
+
+    def load_sequences(self, kind: str, batch_path: str | Path, config: OptimConfig) -> list[TrainingSequence]:
+        """Reads, validates and tokenises a batch; raises InvalidInput before any gradient is computed."""
+        trajectories = load_batch(batch_path, require_advantage=(kind == "dapo"))
+        max_length = min(config.max_length or self.context_length, self.context_length)
+        return [
+            build_sequence(t, self.tokenizer, vocab_size=self.vocab_size,
+                           mask_format_errors=(kind == "sft"), max_length=max_length)
+            for t in trajectories
+        ]
+
+    def _set_hyperparameters(self, step: int, config: OptimConfig) -> float:
+        lr = learning_rate(
+            step, peak_lr=config.lr, warmup_steps=config.warmup_steps, schedule=config.schedule,
+            total_steps=config.total_steps, min_lr=config.min_lr, start_step=config.schedule_start_step,
+        )
+        decay_group, no_decay_group = self.optimizer.param_groups
+        for group in (decay_group, no_decay_group):
+            group["lr"] = lr
+            group["betas"] = (config.beta1, config.beta2)
+            group["eps"] = config.adam_eps
+        decay_group["weight_decay"] = config.weight_decay
+        return lr
+
+    def _autocast(self):
+        if self.device.type == "cuda":
+            return torch.autocast("cuda", dtype=torch.bfloat16)
+        return nullcontext()
+
+    def _reference_logprobs(self, input_ids, attention_mask) -> torch.Tensor:
+        if self._reference_model is None:
+            self._reference_model = load_model(self.model_path, self.device, torch.float32).requires_grad_(False)
+        with torch.no_grad(), self._autocast():
+            logits = self._reference_model(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
+        return token_logprobs(logits[:, :-1], input_ids[:, 1:])
+
+    def accumulate_gradients(
+        self, kind: str, sequences: list[TrainingSequence], config: OptimConfig, progress: Progress | None = None
+    ) -> dict[str, float]:
+        """Forward and backward over micro-batches; leaves the whole batch's gradient in .grad.
+
+        Each micro-batch's loss is normalised by the action-token (or sequence) count of the whole
+        batch, so the summed gradient is exactly the gradient of the full-batch loss.
+        """
+        num_tokens = sum(s.num_action_tokens for s in sequences)
+        num_sequences = sum(1 for s in sequences if s.num_action_tokens > 0)
+        chunks = split_into_micro_batches(sequences, config.micro_batch_size)
+        sums: dict[str, float] = defaultdict(float)
+        for index, chunk in enumerate(chunks):
+            batch = collate(chunk, self.tokenizer.pad_token_id or 0, self.device)
+            with self._autocast():
+                logits = self.model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False).logits
+            logp = token_logprobs(logits[:, :-1], batch.input_ids[:, 1:])
+            mask = batch.loss_mask[:, 1:]
+            if kind == "sft":
+                out = sft_loss(logp, mask, num_tokens)
+            else:
+                assert isinstance(config, DapoConfig)
+                ref = self._reference_logprobs(batch.input_ids, batch.attention_mask) if config.kl_coef else None
+                out = dapo_loss(
+                    logp, batch.old_logprobs[:, 1:], batch.advantages, mask,
+                    eps_low=config.eps_low, eps_high=config.eps_high, aggregation=config.aggregation,
+                    num_tokens=num_tokens, num_sequences=num_sequences, ref_logp=ref, kl_coef=config.kl_coef,
+                )
+            out.loss.backward()
+            sums["loss"] += out.loss.item()
+            for name, value in out.metrics.items():
+                sums[name] += value.item()
+            del logits, logp, out
+            if progress:
+                progress(index + 1, len(chunks))
+        sums["micro_batches"] = len(chunks)
+        return dict(sums)
+
+    def _apply(self, kind: str, step: int, batch_path: str, config: OptimConfig, progress, *, record: bool) -> dict:
+        started = time.monotonic()
+        sequences = self.load_sequences(kind, batch_path, config)  # all validation happens before any gradient
+        num_tokens = sum(s.num_action_tokens for s in sequences)
+        if num_tokens == 0:
+            raise InvalidInput(
+                f"batch {batch_path!r} has no action tokens to train on"
+                + (" (every assistant turn is a format error)" if kind == "sft" else "")
+            )
+        lr = self._set_hyperparameters(step, config)
+        previous = self.ledger.read(step - 1)
+        # Switching between SFT and DAPO starts a new phase: RL starts from the RFT weights with a
+        # fresh optimizer, so SFT's momentum does not keep pushing every sampled token up.
+        reset_optimizer = previous is not None and previous.kind != kind
+        if config.gradient_checkpointing != self.model.is_activation_checkpointing:
+            if config.gradient_checkpointing:
+                self.model.activation_checkpointing_enable()
+            else:
+                self.model.activation_checkpointing_disable()
+
+        self.optimizer.zero_grad(set_to_none=True)
+        try:
+            sums = self.accumulate_gradients(kind, sequences, config, progress)
+            grad_norm = float(torch.nn.utils.clip_grad_norm_(self.model.parameters(), config.grad_clip))
+            if not math.isfinite(grad_norm) or not math.isfinite(sums["loss"]):
+                raise FloatingPointError(
+                    f"run {self.run_id} step {step}: non-finite loss or gradient norm; the update was not applied"
+                )
+            result = {
+                "run_id": self.run_id, "step": step, "kind": kind, **sums,
+                "micro_batches": int(sums["micro_batches"]), "optimizer_reset": reset_optimizer,
+                "grad_norm": grad_norm, "lr": lr,
+                "num_sequences": len(sequences), "num_action_tokens": int(num_tokens),
+                "num_tokens": sum(len(s.input_ids) for s in sequences),
+                "truncated_sequences": sum(1 for s in sequences if s.truncated_tokens),
+                "truncated_tokens": sum(s.truncated_tokens for s in sequences),
+                "duration_s": round(time.monotonic() - started, 3),
+            }
+            if kind == "dapo":
+                result["advantage_mean"] = sum(s.advantage for s in sequences) / len(sequences)
+            if record:
+                self.ledger.write(StepRecord(step, kind, batch_path, config.to_dict(), result))
+        except BaseException:
+            self.optimizer.zero_grad(set_to_none=True)
+            raise
+        try:
+            if reset_optimizer:
+                self.optimizer.state.clear()
+            self.optimizer.step()
+        except BaseException as error:
+            # The step is recorded but maybe half applied: only a reload (checkpoint + replay) is safe now.
+            self.broken = f"optimizer step {step} failed: {error!r}"
+            raise
+        finally:
+            self.optimizer.zero_grad(set_to_none=True)
+        self.step = step
+        return {**result, "applied": True}
