@@ -1,0 +1,40 @@
+import { executeChild } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { EpisodeSummary } from '../activities/store/episodeActivities';
+import { episodeInputSchema, episodeKeyFor, type EpisodeInput } from '../core/episodeInput';
+import { parseWorkflowInput } from './validateInput';
+import { runWithConcurrency } from './concurrencyWindow';
+
+export const taskGroupInputSchema = z.strictObject({
+  /** The episode input shared by every sample; episodeKey, sample and attempt are filled in. */
+  episode: episodeInputSchema.omit({ episodeKey: true, sample: true, attempt: true }),
+  phase: z.string().min(1),
+  samples: z.number().int().min(1),
+  concurrency: z.number().int().min(1),
+  maxAttempts: z.number().int().min(1).default(3),
+});
+export type TaskGroupInput = z.input<typeof taskGroupInputSchema>;
+
+/**
+ * G episodes of one task, as child workflows (`<run>/<phase>/<task>/s<k>/a<attempt>`). An
+ * episode whose sandbox was lost is retried in a fresh sandbox up to maxAttempts, then returned
+ * as failed so the iteration excludes and counts it. Keeps every workflow far below Temporal's
+ * 2,000 pending-children limit: an iteration has one child per task, a group G children.
+ */
+export async function taskGroup(rawInput: unknown): Promise<EpisodeSummary[]> {
+  const input = parseWorkflowInput(taskGroupInputSchema, rawInput, 'taskGroup input');
+  const instanceId = input.episode.task.instance_id;
+  const samples = Array.from({ length: input.samples }, (_, i) => i);
+  return runWithConcurrency(samples, input.concurrency, async (sample) => {
+    const runAttempt = (attempt: number): Promise<EpisodeSummary> => {
+      const episodeKey = episodeKeyFor(input.phase, instanceId, sample, attempt);
+      const episodeInput: EpisodeInput = { ...input.episode, episodeKey, sample, attempt };
+      return executeChild('episode', { workflowId: `${input.episode.runId}/${episodeKey}`, args: [episodeInput] });
+    };
+    let summary = await runAttempt(0);
+    for (let attempt = 1; attempt < input.maxAttempts && summary.status === 'failed' && summary.endReason === 'sandbox_lost'; attempt++) {
+      summary = await runAttempt(attempt);
+    }
+    return summary;
+  });
+}
