@@ -1,6 +1,7 @@
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import * as policyActivities from '../activities/policy';
 import * as sandboxActivities from '../activities/sandbox';
+import * as storeActivities from '../activities/store';
 import { TASK_QUEUES } from '../core/taskQueues';
 
 /** Worker options per task queue; the entry points only connect and run these. */
@@ -10,6 +11,7 @@ export function orchestratorWorker(connection: NativeConnection, namespace: stri
     namespace,
     taskQueue: TASK_QUEUES.orchestrator,
     workflowsPath: require.resolve('../workflows'),
+    activities: storeActivities,
   };
 }
 

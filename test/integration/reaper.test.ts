@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type Docker from 'dockerode';
+import { createSandbox, destroySandbox } from '../../activities/sandbox/sandboxActivities';
+import { runProjectAsync } from './support/processes';
+import { connectTestClient, containerExists, requireDocker } from './support/services';
+
+describe('swe-rl reap', () => {
+  let client: Client;
+  let docker: Docker;
+  beforeAll(async () => {
+    client = await connectTestClient();
+    docker = await requireDocker();
+  });
+  afterAll(async () => client?.connection.close());
+
+  it('removes sandboxes whose workflow is gone and keeps those of running workflows', async () => {
+    const id = randomUUID().slice(0, 8);
+    const owner = `reaper-owner-${id}`;
+    // A running workflow nobody polls for: its sandbox must survive the reaper.
+    const handle = await client.workflow.start('sandboxCommand', { taskQueue: `no-worker-${id}`, workflowId: owner, args: [{ command: 'true' }] });
+    const kept = `sbx-reap-kept-${id}`;
+    const orphan = `sbx-reap-orphan-${id}`;
+    try {
+      await createSandbox({ sandboxId: kept, runId: 'reaper-test', episodeId: owner });
+      await createSandbox({ sandboxId: orphan, runId: 'reaper-test', episodeId: `gone-${id}` });
+      const run = await runProjectAsync('bin/swe-rl', ['reap', '--grace', '0']);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`removed ${orphan}`));
+      expect(await containerExists(docker, orphan)).toBe(false);
+      expect(await containerExists(docker, kept)).toBe(true);
+    } finally {
+      await handle.terminate('test done');
+      await destroySandbox(kept);
+      await destroySandbox(orphan);
+    }
+  });
+});
