@@ -22,6 +22,8 @@ export const createSandboxInputSchema = z.strictObject({
   runId: z.string().min(1),
   episodeId: z.string().min(1),
   limits: sandboxLimitsSchema.default(sandboxLimitsSchema.parse({})),
+  /** Who keeps the sandbox alive, for the reaper: `workflow` or `pid:<n>`; detected when absent. */
+  owner: z.string().regex(/^(workflow|pid:\d+)$/).optional(),
 });
 export type CreateSandboxInput = z.input<typeof createSandboxInputSchema>;
 

@@ -15,3 +15,5 @@ export function isDockerStatus(err: unknown, status: number): boolean {
 export const SANDBOX_LABEL = 'swe-rl.sandbox';
 export const RUN_LABEL = 'swe-rl.run';
 export const EPISODE_LABEL = 'swe-rl.episode';
+/** `workflow` for sandboxes made by activities; `pid:<n>` for those made by a CLI process directly. */
+export const OWNER_LABEL = 'swe-rl.owner';

@@ -1,8 +1,9 @@
 import { destroySandbox, listSandboxes, type SandboxListing } from './sandboxActivities';
 
 /**
- * Removes sandbox containers whose owning workflow (the episode label) is no longer running.
- * Containers younger than the grace period are kept: their workflow may just be starting.
+ * Removes sandbox containers whose owner is gone: the workflow of the episode label when an
+ * activity made it, the process when a CLI command (grade, validate-tasks) made it directly.
+ * Containers younger than the grace period are kept: their owner may just be starting.
  */
 export async function reapSandboxes(
   isOwnerRunning: (episodeId: string) => Promise<boolean>,
@@ -12,7 +13,9 @@ export async function reapSandboxes(
   const removed: SandboxListing[] = [];
   let kept = 0;
   for (const sandbox of await listSandboxes()) {
-    if (now - sandbox.createdAt < graceMs || (await isOwnerRunning(sandbox.episodeId))) {
+    const pid = /^pid:(\d+)$/.exec(sandbox.owner)?.[1];
+    const alive = pid ? processAlive(Number(pid)) : await isOwnerRunning(sandbox.episodeId);
+    if (now - sandbox.createdAt < graceMs || alive) {
       kept++;
       continue;
     }
@@ -20,4 +23,13 @@ export async function reapSandboxes(
     removed.push(sandbox);
   }
   return { removed, kept };
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -8,7 +8,8 @@ import {
   type ExecResult,
 } from '../../core/sandboxSpec';
 import { InvalidInputError, parseOrThrow } from '../../core/validation';
-import { EPISODE_LABEL, RUN_LABEL, SANDBOX_LABEL, docker, isDockerStatus } from './dockerClient';
+import { Context } from '@temporalio/activity';
+import { EPISODE_LABEL, OWNER_LABEL, RUN_LABEL, SANDBOX_LABEL, docker, isDockerStatus } from './dockerClient';
 import { SANDBOX_USER, execArgv } from './execCommand';
 
 export function validated<T>(fn: () => T): T {
@@ -47,7 +48,7 @@ export async function createSandbox(rawInput: CreateSandboxInput): Promise<Sandb
       Cmd: ['infinity'],
       User: SANDBOX_USER,
       WorkingDir: '/testbed',
-      Labels: { [SANDBOX_LABEL]: '1', [RUN_LABEL]: input.runId, [EPISODE_LABEL]: input.episodeId },
+      Labels: { [SANDBOX_LABEL]: '1', [RUN_LABEL]: input.runId, [EPISODE_LABEL]: input.episodeId, [OWNER_LABEL]: input.owner ?? owner() },
       NetworkDisabled: !limits.network,
       HostConfig: {
         NetworkMode: limits.network ? 'bridge' : 'none',
@@ -103,7 +104,17 @@ export interface SandboxListing {
   name: string;
   runId: string;
   episodeId: string;
+  owner: string;
   createdAt: number;
+}
+
+function owner(): string {
+  try {
+    Context.current();
+    return 'workflow';
+  } catch {
+    return `pid:${process.pid}`;
+  }
 }
 
 /** Lists sandbox containers, optionally only those of one run. */
@@ -115,6 +126,7 @@ export async function listSandboxes(runId?: string): Promise<SandboxListing[]> {
     name: c.Names[0]?.replace(/^\//, '') ?? c.Id,
     runId: c.Labels[RUN_LABEL],
     episodeId: c.Labels[EPISODE_LABEL],
+    owner: c.Labels[OWNER_LABEL] ?? 'workflow',
     createdAt: c.Created * 1000,
   }));
 }

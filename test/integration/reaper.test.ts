@@ -22,17 +22,21 @@ describe('swe-rl reap', () => {
     const kept = `sbx-reap-kept-${id}`;
     const orphan = `sbx-reap-orphan-${id}`;
     try {
-      await createSandbox({ sandboxId: kept, runId: 'reaper-test', episodeId: owner });
-      await createSandbox({ sandboxId: orphan, runId: 'reaper-test', episodeId: `gone-${id}` });
+      await createSandbox({ sandboxId: kept, runId: 'reaper-test', episodeId: owner, owner: 'workflow' });
+      await createSandbox({ sandboxId: orphan, runId: 'reaper-test', episodeId: `gone-${id}`, owner: 'workflow' });
+      // Made by a CLI process directly: kept while that process lives (this one), removed after.
+      await createSandbox({ sandboxId: `${orphan}-cli-alive`, runId: 'reaper-test', episodeId: 'cli' });
+      await createSandbox({ sandboxId: `${orphan}-cli-dead`, runId: 'reaper-test', episodeId: 'cli', owner: 'pid:999999999' });
       const run = await runProjectAsync('bin/swe-rl', ['reap', '--grace', '0']);
       expect(run.status).toBe(0);
-      expect(run.stdout).toMatch(new RegExp(`removed ${orphan}`));
+      expect(run.stdout).toMatch(new RegExp(`removed ${orphan} `));
       expect(await containerExists(docker, orphan)).toBe(false);
+      expect(await containerExists(docker, `${orphan}-cli-dead`)).toBe(false);
       expect(await containerExists(docker, kept)).toBe(true);
+      expect(await containerExists(docker, `${orphan}-cli-alive`)).toBe(true);
     } finally {
       await handle.terminate('test done');
-      await destroySandbox(kept);
-      await destroySandbox(orphan);
+      for (const name of [kept, orphan, `${orphan}-cli-alive`, `${orphan}-cli-dead`]) await destroySandbox(name);
     }
   });
 });

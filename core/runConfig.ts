@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { samplingSchema } from './policy/sampling';
+import { sandboxLimitsSchema } from './sandboxSpec';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be lowercase letters, digits, ".", "_" or "-" (max 63)');
+
+/** One RL stage with its own parameters (the paper runs two). */
+export const stageSchema = z.strictObject({
+  name: slug,
+  iterations: z.number().int().min(1),
+  problemsPerIteration: z.number().int().min(1),
+  groupSize: z.number().int().min(2, 'G must be at least 2: advantages compare samples of one task'),
+  epsLow: z.number().gt(0).lt(1).default(0.2),
+  epsHigh: z.number().gt(0).lt(10).default(0.3),
+  maxTurns: z.number().int().min(1),
+  lengthThreshold: z.number().int().min(1).default(10),
+  contextTokens: z.number().int().min(256),
+  maxTokensPerTurn: z.number().int().min(1).default(1024),
+  learningRate: z.number().positive().default(1e-6),
+  curriculumFilter: z.boolean().default(false),
+});
+
+export const runConfigSchema = z
+  .strictObject({
+    runId: slug,
+    profile: z.enum(['local', 'gpu', 'custom']).default('custom'),
+    seed: z.number().int().min(0).default(0),
+    runsDir: z.string().min(1).default('runs'),
+    model: z.strictObject({
+      basePath: z.string().min(1),
+      servedName: z.string().min(1).default('policy'),
+    }),
+    policyServer: z.strictObject({
+      url: z.url(),
+      requestTimeoutSeconds: z.number().positive().default(600),
+    }),
+    sampling: samplingSchema.omit({ max_tokens: true }).default(samplingSchema.omit({ max_tokens: true }).parse({})),
+    tasks: z.strictObject({
+      trainFile: z.string().min(1),
+      evalFile: z.string().min(1),
+      reposDir: z.string().min(1).optional(),
+    }),
+    sandbox: z.strictObject({
+      image: z.string().min(1).optional(),
+      limits: sandboxLimitsSchema.partial().default({}),
+      commandTimeoutSeconds: z.number().positive().default(120),
+      maxObservationChars: z.number().int().min(256).default(8000),
+      testTimeoutSeconds: z.number().positive().default(600),
+    }),
+    rft: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        samplesPerTask: z.number().int().min(1),
+        maxTurns: z.number().int().min(1),
+        contextTokens: z.number().int().min(256),
+        epochs: z.number().int().min(1).default(1),
+        learningRate: z.number().positive().default(5e-6),
+        warmupSteps: z.number().int().min(0).default(0),
+      })
+      .optional(),
+    stages: z.array(stageSchema).min(1, 'needs at least one RL stage'),
+    evaluation: z.strictObject({
+      everyIterations: z.number().int().min(0).default(0),
+      runs: z.number().int().min(1).default(1),
+      maxTurns: z.number().int().min(1),
+      contextTokens: z.number().int().min(256),
+    }),
+    trainer: z.strictObject({
+      microBatchSize: z.number().int().min(1).default(4),
+      maxSequenceTokens: z.number().int().min(64),
+      gradClip: z.number().positive().default(1.0),
+      weightDecay: z.number().min(0).default(0.1),
+    }),
+    concurrency: z.strictObject({
+      taskGroups: z.number().int().min(1).default(4),
+      episodesPerGroup: z.number().int().min(1).default(10),
+    }).default({ taskGroups: 4, episodesPerGroup: 10 }),
+  })
+  .superRefine((config, ctx) => {
+    config.stages.forEach((stage, i) => {
+      if (stage.maxTurns <= stage.lengthThreshold) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'maxTurns'], message: `must exceed lengthThreshold (${stage.lengthThreshold})` });
+      }
+      if (stage.epsLow > stage.epsHigh * 10) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'epsLow'], message: 'is implausibly larger than epsHigh' });
+      }
+    });
+    const names = config.stages.map((s) => s.name);
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate) ctx.addIssue({ code: 'custom', path: ['stages'], message: `stage name "${duplicate}" is used twice` });
+  });
+
+export type RunConfig = z.output<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type StageConfig = z.output<typeof stageSchema>;
