@@ -1,0 +1,54 @@
+/** One RL (or RFT) iteration's figures; one line of runs/<run>/metrics.jsonl and one CSV row. */
+export interface IterationMetrics {
+  runId: string;
+  /** `rft` for the rejection fine-tuning phase, else the RL stage name. */
+  stage: string;
+  iteration: number;
+  policyVersion: number;
+  episodes: number;
+  failedEpisodes: number;
+  failureReasons: Record<string, number>;
+  passRate: number;
+  meanReward: number;
+  filteredGroupFraction: number;
+  meanSteps: number;
+  submitRate: number;
+  formatErrorRate: number;
+  completionTokens: number;
+  trainedTrajectories: number;
+  trainLoss: number | null;
+  clipFracLow: number | null;
+  clipFracHigh: number | null;
+  /** Seconds spent in each phase of the iteration. */
+  phaseSeconds: { rollout: number; advantage: number; train: number; eval: number };
+  evaluation: EvaluationSummary | null;
+  finishedAt: string;
+}
+
+export interface EvaluationSummary {
+  tasks: number;
+  runs: number;
+  pass1: number;
+  pass1Sem: number;
+  passK: number;
+  meanSteps: number;
+  formatErrorRate: number;
+}
+
+/** What the trainingRun workflow's `status` query answers. */
+export interface TrainingStatus {
+  runId: string;
+  phase: 'starting' | 'rft' | 'rl' | 'done';
+  stage: string | null;
+  stageIndex: number;
+  iteration: number;
+  totalIterations: number;
+  policyVersion: number;
+  checkpointPath: string | null;
+  paused: boolean;
+  draining: boolean;
+  /** Episodes finished / started in the iteration running now (for progress bars). */
+  episodesDone: number;
+  episodesTotal: number;
+  lastMetrics: IterationMetrics | null;
+}
