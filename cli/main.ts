@@ -5,6 +5,7 @@ import { trainerInfoCommand } from './commands/trainerInfo';
 import { validateTasksCommand } from './commands/validateTasks';
 import { reapCommand } from './commands/reap';
 import { builtinTasksCommand } from './commands/builtinTasks';
+import { trainCommand } from './commands/train';
 import { runInfraScript } from './infraScripts';
 
 const USAGE = `usage: swe-rl <command> [options]
@@ -22,6 +23,7 @@ commands:
                       gold patch passes, empty patch fails, N runs agree; writes valid tasks + report
   builtin-tasks [--out DIR] [--seed N]
                       generate the built-in task suite (repos/, train.jsonl, eval.jsonl)
+  train --config FILE start a training run (or follow the running one) with progress; Ctrl-C detaches
   reap [--grace S]    remove sandbox containers whose workflow is no longer running
 `;
 
@@ -49,6 +51,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return validateTasksCommand(parseArgs(optionArgs));
     case 'builtin-tasks':
       return builtinTasksCommand(parseArgs(optionArgs));
+    case 'train':
+      return trainCommand(parseArgs(optionArgs));
     case 'reap':
       return reapCommand(parseArgs(optionArgs));
     case undefined:

@@ -1,5 +1,9 @@
 export { episode } from './episode';
+export { evalRun } from './evalRun';
+export { rftRun } from './rftRun';
+export { rlIteration } from './rlIteration';
 export { sandboxCommand } from './sandboxCommand';
 export { taskGroup } from './taskGroup';
 export { trainerInfo } from './trainerInfo';
+export { trainingRun } from './trainingRun';
 export { trainStep } from './trainStep';

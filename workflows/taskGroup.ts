@@ -4,10 +4,14 @@ import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { episodeInputSchema, episodeKeyFor, type EpisodeInput } from '../core/episodeInput';
 import { parseWorkflowInput } from './validateInput';
 import { runWithConcurrency } from './concurrencyWindow';
+import { storeActivities } from './activityProxies';
 
 export const taskGroupInputSchema = z.strictObject({
-  /** The episode input shared by every sample; episodeKey, sample and attempt are filled in. */
-  episode: episodeInputSchema.omit({ episodeKey: true, sample: true, attempt: true }),
+  /** The episode input shared by every sample; the task, episodeKey, sample and attempt are filled in. */
+  episode: episodeInputSchema.omit({ episodeKey: true, sample: true, attempt: true, task: true }),
+  /** The task, by reference: workflows pass references, not big payloads. */
+  taskFile: z.string().min(1),
+  instanceId: z.string().min(1),
   phase: z.string().min(1),
   samples: z.number().int().min(1),
   concurrency: z.number().int().min(1),
@@ -23,12 +27,13 @@ export type TaskGroupInput = z.input<typeof taskGroupInputSchema>;
  */
 export async function taskGroup(rawInput: unknown): Promise<EpisodeSummary[]> {
   const input = parseWorkflowInput(taskGroupInputSchema, rawInput, 'taskGroup input');
-  const instanceId = input.episode.task.instance_id;
+  const instanceId = input.instanceId;
+  const task = await storeActivities.loadTask({ file: input.taskFile, instanceId });
   const samples = Array.from({ length: input.samples }, (_, i) => i);
   return runWithConcurrency(samples, input.concurrency, async (sample) => {
     const runAttempt = (attempt: number): Promise<EpisodeSummary> => {
       const episodeKey = episodeKeyFor(input.phase, instanceId, sample, attempt);
-      const episodeInput: EpisodeInput = { ...input.episode, episodeKey, sample, attempt };
+      const episodeInput: EpisodeInput = { ...input.episode, task, episodeKey, sample, attempt };
       return executeChild('episode', { workflowId: `${input.episode.runId}/${episodeKey}`, args: [episodeInput] });
     };
     let summary = await runAttempt(0);

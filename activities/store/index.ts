@@ -1,1 +1,4 @@
+export { writeTrainingBatch } from './batchActivities';
 export { finishEpisode, initEpisode } from './episodeActivities';
+export { readTaskStats, recordEvaluation, recordTaskStats } from './runState';
+export { listTaskIds, loadTask } from './taskFiles';

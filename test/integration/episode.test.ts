@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -24,10 +24,11 @@ describe('episode and taskGroup workflows (real dev server, Docker, CPU policy s
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'swe-rl-runs-'));
   const runId = `ep-${randomUUID().slice(0, 8)}`;
 
-  const base = () => ({
+  const taskFile = path.join(runsDir, 'tasks.json');
+  writeFileSync(taskFile, JSON.stringify([task]));
+  const shared = () => ({
     runsDir,
     runId,
-    task,
     reposDir,
     policy: { serverUrl: server.url, model: 'policy', sampling: { temperature: 1, top_p: 1, top_k: -1, min_p: 0, repetition_penalty: 1 }, requestTimeoutSeconds: 60 },
     limits: { maxTurns: 3, contextTokens: 4096, maxTokensPerTurn: 48, commandTimeoutSeconds: 20, maxObservationChars: 2000, testTimeoutSeconds: 60 },
@@ -47,7 +48,7 @@ describe('episode and taskGroup workflows (real dev server, Docker, CPU policy s
   });
 
   it('runs an episode to its end, stores every turn whole and leaves no container', async () => {
-    const input: EpisodeInput = { ...base(), episodeKey: 'single/fixture__calc-1/s0/a0', sample: 0, attempt: 0 };
+    const input: EpisodeInput = { ...shared(), task, episodeKey: 'single/fixture__calc-1/s0/a0', sample: 0, attempt: 0 };
     const summary = (await client.workflow.execute('episode', { taskQueue: TASK_QUEUES.orchestrator, workflowId: `${runId}/single`, args: [input] })) as EpisodeSummary;
     expect(summary.status).toBe('completed');
     expect(['submitted', 'turn_limit', 'context_limit']).toContain(summary.endReason);
@@ -71,7 +72,7 @@ describe('episode and taskGroup workflows (real dev server, Docker, CPU policy s
     const summaries = (await client.workflow.execute('taskGroup', {
       taskQueue: TASK_QUEUES.orchestrator,
       workflowId: `${runId}/group`,
-      args: [{ episode: base(), phase: 'group', samples: 3, concurrency: 2 }],
+      args: [{ episode: shared(), taskFile, instanceId: task.instance_id, phase: 'group', samples: 3, concurrency: 2 }],
     })) as EpisodeSummary[];
     expect(summaries.map((s) => s.episodeKey)).toEqual(['group/fixture__calc-1/s0/a0', 'group/fixture__calc-1/s1/a0', 'group/fixture__calc-1/s2/a0']);
     const child = await client.workflow.getHandle(`${runId}/group/fixture__calc-1/s1/a0`).describe();

@@ -1,0 +1,35 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { trajectoryOf } from '../../core/agent/conversation';
+import { batchFile } from '../../core/store/runPaths';
+import { readPrompt, readTurns } from './episodeStore';
+import { writeTextAtomic } from './files';
+
+export interface WriteBatchInput {
+  runsDir: string;
+  runId: string;
+  name: string;
+  /** advantage is absent for SFT (rejection fine-tuning) batches. */
+  entries: { episodeKey: string; advantage?: number }[];
+}
+
+/**
+ * Writes the trainer's batch (JSONL, one trajectory per line) from the stored turns: the exact
+ * sampled token ids and log-probs of every assistant turn, format errors flagged. Deterministic,
+ * so a retry rewrites the same file.
+ */
+export async function writeTrainingBatch(input: WriteBatchInput): Promise<{ batchPath: string; trajectories: number; actionTokens: number }> {
+  const lines: string[] = [];
+  let actionTokens = 0;
+  for (const entry of input.entries) {
+    const ref = { runsDir: input.runsDir, runId: input.runId, episodeKey: entry.episodeKey };
+    const turns = readTurns(ref);
+    if (turns.length === 0) continue; // nothing sampled (context limit on the first turn)
+    actionTokens += turns.reduce((a, t) => a + t.policy.tokenIds.length, 0);
+    lines.push(JSON.stringify(trajectoryOf(`${input.runId}/${entry.episodeKey}`, readPrompt(ref), turns, entry.advantage)));
+  }
+  const batchPath = path.resolve(batchFile(input.runsDir, input.runId, input.name));
+  mkdirSync(path.dirname(batchPath), { recursive: true });
+  writeTextAtomic(batchPath, lines.length ? lines.join('\n') + '\n' : '');
+  return { batchPath, trajectories: lines.length, actionTokens };
+}

@@ -1,0 +1,66 @@
+import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { EpisodeSummary } from '../activities/store/episodeActivities';
+import { sharedEpisodeInput } from '../core/episodeSettings';
+import { evaluationScores } from '../core/rl/passAtK';
+import { runConfigSchema } from '../core/runConfig';
+import type { EvaluationSummary } from '../core/runStatus';
+import { storeActivities } from './activityProxies';
+import { runWithConcurrency } from './concurrencyWindow';
+import { trainer } from './trainerActivities';
+import { parseWorkflowInput } from './validateInput';
+
+export const evalRunInputSchema = z.strictObject({
+  config: runConfigSchema,
+  /** Names the evaluation in ids and files: `eval-<label>`. */
+  label: z.string().regex(/^[A-Za-z0-9_.-]+$/),
+  policyVersion: z.number().int().min(0),
+  /** Publish this checkpoint to the policy server before evaluating (as policyVersion). */
+  checkpointPath: z.string().min(1).optional(),
+  runs: z.number().int().min(1).optional(),
+  evalFile: z.string().min(1).optional(),
+});
+export type EvalRunInput = z.input<typeof evalRunInputSchema>;
+
+/**
+ * Evaluates the served policy on the eval tasks: k runs per task, Pass@1 as mean +- standard
+ * error over the runs, Pass@k over the same samples.
+ */
+export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
+  const input = parseWorkflowInput(evalRunInputSchema, rawInput, 'evalRun input');
+  const { config } = input;
+  const runs = input.runs ?? config.evaluation.runs;
+  const evalFile = input.evalFile ?? config.tasks.evalFile;
+  if (input.checkpointPath) {
+    await trainer.publish_checkpoint({ checkpoint_path: input.checkpointPath, policy_server_url: config.policyServer.url, policy_version: input.policyVersion });
+  }
+  const ids = await storeActivities.listTaskIds({ file: evalFile });
+  const phase = `eval-${input.label}`;
+  const shared = sharedEpisodeInput(config, { ...config.evaluation, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion);
+  const groups = await runWithConcurrency(ids, config.concurrency.taskGroups, (instanceId) =>
+    executeChild('taskGroup', {
+      workflowId: `${config.runId}/${phase}/${instanceId}`,
+      args: [{ episode: shared, taskFile: evalFile, instanceId, phase, samples: runs, concurrency: config.concurrency.episodesPerGroup }],
+    }) as Promise<EpisodeSummary[]>,
+  );
+  const solved = groups.map((g) => g.map((e) => e.status === 'completed' && e.testReward === 1));
+  const scores = evaluationScores(solved, runs);
+  const all = groups.flat().filter((e) => e.status === 'completed');
+  const steps = all.reduce((a, e) => a + e.steps, 0);
+  const summary: EvaluationSummary = {
+    tasks: ids.length,
+    runs,
+    pass1: scores.pass1.mean,
+    pass1Sem: scores.pass1.sem,
+    passK: scores.passK,
+    meanSteps: steps / Math.max(1, all.length),
+    formatErrorRate: all.reduce((a, e) => a + e.formatErrors, 0) / Math.max(1, steps),
+  };
+  await storeActivities.recordEvaluation({
+    runsDir: config.runsDir,
+    runId: config.runId,
+    label: input.label,
+    summary: { ...summary, policyVersion: input.policyVersion, workflowId: workflowInfo().workflowId, evalFile },
+  });
+  return summary;
+}

@@ -1,0 +1,116 @@
+import { executeChild } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { EpisodeSummary } from '../activities/store/episodeActivities';
+import { sharedEpisodeInput } from '../core/episodeSettings';
+import { rolloutMetrics } from '../core/rl/iterationBatch';
+import { runConfigSchema } from '../core/runConfig';
+import type { IterationMetrics } from '../core/runStatus';
+import type { TrainStepResult } from '../core/trainStepInput';
+import { storeActivities } from './activityProxies';
+import { runWithConcurrency } from './concurrencyWindow';
+import { metrics } from './metricsActivities';
+import { searchAttributes } from './searchAttributes';
+import { parseWorkflowInput } from './validateInput';
+
+export const rftRunInputSchema = z.strictObject({
+  config: runConfigSchema,
+  policyVersion: z.number().int().min(0),
+  trainerStep: z.number().int().min(0),
+});
+
+export interface RftResult {
+  metrics: IterationMetrics;
+  policyVersion: number;
+  trainerStep: number;
+  checkpointPath: string | null;
+}
+
+/**
+ * Rejection fine-tuning: N rollouts per train task with the base policy, keep the passing ones,
+ * SFT on them (format-error turns masked by the trainer), checkpoint, publish.
+ */
+export async function rftRun(rawInput: unknown): Promise<RftResult> {
+  const input = parseWorkflowInput(rftRunInputSchema, rawInput, 'rftRun input');
+  const { config } = input;
+  const rft = config.rft;
+  if (!rft) throw new Error('rftRun needs config.rft');
+  const clock = () => Date.now();
+  const rolloutStart = clock();
+  const ids = await storeActivities.listTaskIds({ file: config.tasks.trainFile });
+  const shared = sharedEpisodeInput(config, { maxTurns: rft.maxTurns, contextTokens: rft.contextTokens, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion);
+  const groups = await runWithConcurrency(ids, config.concurrency.taskGroups, (instanceId) =>
+    executeChild('taskGroup', {
+      workflowId: `${config.runId}/rft/${instanceId}`,
+      args: [{ episode: shared, taskFile: config.tasks.trainFile, instanceId, phase: 'rft', samples: rft.samplesPerTask, concurrency: config.concurrency.episodesPerGroup }],
+      typedSearchAttributes: searchAttributes(config.runId, 'rft', 0, 'taskGroup'),
+    }) as Promise<EpisodeSummary[]>,
+  );
+  const outcomes = groups.flat();
+  const passing = outcomes.filter((o) => o.status === 'completed' && o.testReward === 1);
+  const rolloutSeconds = (clock() - rolloutStart) / 1000;
+
+  const trainStart = clock();
+  let step = input.trainerStep;
+  let last: TrainStepResult | null = null;
+  let trajectories = 0;
+  if (passing.length > 0) {
+    const batch = await storeActivities.writeTrainingBatch({
+      runsDir: config.runsDir,
+      runId: config.runId,
+      name: 'rft',
+      entries: passing.map((o) => ({ episodeKey: o.episodeKey })),
+    });
+    trajectories = batch.trajectories;
+    for (let epoch = 1; epoch <= rft.epochs; epoch++) {
+      step++;
+      last = (await executeChild('trainStep', {
+        workflowId: `${config.runId}/rft/train-epoch-${epoch}`,
+        args: [{
+          runId: config.runId,
+          step,
+          kind: 'sft',
+          batchPath: batch.batchPath,
+          modelPath: config.model.basePath,
+          runsDir: config.runsDir,
+          config: {
+            lr: rft.learningRate,
+            warmup_steps: rft.warmupSteps,
+            total_steps: input.trainerStep + rft.epochs,
+            schedule_start_step: input.trainerStep + 1,
+            micro_batch_size: config.trainer.microBatchSize,
+            max_length: config.trainer.maxSequenceTokens,
+            grad_clip: config.trainer.gradClip,
+            weight_decay: config.trainer.weightDecay,
+          },
+          policyServerUrl: config.policyServer.url,
+        }],
+      })) as TrainStepResult;
+    }
+  }
+  const rollout = rolloutMetrics(outcomes, 10, Math.max(11, rft.maxTurns));
+  const result: IterationMetrics = {
+    runId: config.runId,
+    stage: 'rft',
+    iteration: 0,
+    policyVersion: last?.policyVersion ?? input.policyVersion,
+    episodes: rollout.episodes,
+    failedEpisodes: outcomes.length - rollout.episodes,
+    failureReasons: outcomes.filter((o) => o.status === 'failed').reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.endReason]: (acc[o.endReason] ?? 0) + 1 }), {}),
+    passRate: rollout.passRate,
+    meanReward: rollout.passRate,
+    filteredGroupFraction: 0,
+    meanSteps: rollout.meanSteps,
+    submitRate: rollout.submitRate,
+    formatErrorRate: rollout.formatErrorRate,
+    completionTokens: rollout.completionTokens,
+    trainedTrajectories: trajectories,
+    trainLoss: typeof last?.metrics.loss === 'number' ? last.metrics.loss : null,
+    clipFracLow: null,
+    clipFracHigh: null,
+    phaseSeconds: { rollout: rolloutSeconds, advantage: 0, train: (clock() - trainStart) / 1000, eval: 0 },
+    evaluation: null,
+    finishedAt: new Date(clock()).toISOString(),
+  };
+  await metrics.recordIterationMetrics({ runsDir: config.runsDir, runId: config.runId, metrics: result });
+  return { metrics: result, policyVersion: result.policyVersion, trainerStep: step, checkpointPath: last?.checkpointPath ?? null };
+}

@@ -1,0 +1,148 @@
+import { defineQuery, executeChild, setHandler } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { EpisodeSummary } from '../activities/store/episodeActivities';
+import { sharedEpisodeInput } from '../core/episodeSettings';
+import { buildIterationBatch, rolloutMetrics } from '../core/rl/iterationBatch';
+import { deriveSeed, sampleWithoutReplacement } from '../core/rl/seededSample';
+import { runConfigSchema } from '../core/runConfig';
+import type { EvaluationSummary, IterationMetrics } from '../core/runStatus';
+import type { TrainStepResult } from '../core/trainStepInput';
+import { storeActivities } from './activityProxies';
+import { runWithConcurrency } from './concurrencyWindow';
+import { metrics } from './metricsActivities';
+import { parseWorkflowInput } from './validateInput';
+import { searchAttributes } from './searchAttributes';
+
+export const rlIterationInputSchema = z.strictObject({
+  config: runConfigSchema,
+  stageIndex: z.number().int().min(0),
+  /** Counts iterations over the whole run (1-based); names ids and seeds sampling. */
+  iteration: z.number().int().min(1),
+  policyVersion: z.number().int().min(0),
+  trainerStep: z.number().int().min(0),
+  /** Tasks left by the curriculum filter; all train tasks when absent. */
+  allowedTaskIds: z.array(z.string()).optional(),
+  evaluate: z.boolean().default(false),
+});
+export type RlIterationInput = z.input<typeof rlIterationInputSchema>;
+
+export interface RlIterationResult {
+  metrics: IterationMetrics;
+  policyVersion: number;
+  trainerStep: number;
+  checkpointPath: string | null;
+}
+
+export const progressQuery = defineQuery<{ done: number; total: number }>('progress');
+
+/**
+ * One RL iteration: seeded sample of problems -> one taskGroup child per problem (G episodes,
+ * bounded window) -> rewards with the length penalty -> group advantages, zero-signal groups
+ * dropped -> batch in the store -> DAPO step, checkpoint, publish -> metrics -> optional eval.
+ */
+export async function rlIteration(rawInput: unknown): Promise<RlIterationResult> {
+  const input = parseWorkflowInput(rlIterationInputSchema, rawInput, 'rlIteration input');
+  const { config } = input;
+  const stage = config.stages[input.stageIndex];
+  if (!stage) throw new Error(`stage ${input.stageIndex} does not exist`);
+  const phase = `it-${String(input.iteration).padStart(4, '0')}`;
+  const clock = () => Date.now();
+  let done = 0;
+  setHandler(progressQuery, () => ({ done, total: stage.problemsPerIteration * stage.groupSize }));
+
+  const rolloutStart = clock();
+  const pool = input.allowedTaskIds ?? (await storeActivities.listTaskIds({ file: config.tasks.trainFile }));
+  const problems = sampleWithoutReplacement(pool, stage.problemsPerIteration, deriveSeed(config.seed, input.iteration));
+  const shared = sharedEpisodeInput(config, stage, input.policyVersion);
+  const groups = await runWithConcurrency(problems, config.concurrency.taskGroups, async (instanceId) => {
+    const summaries = (await executeChild('taskGroup', {
+      workflowId: `${config.runId}/${phase}/${instanceId}`,
+      args: [{ episode: shared, taskFile: config.tasks.trainFile, instanceId, phase, samples: stage.groupSize, concurrency: config.concurrency.episodesPerGroup }],
+      typedSearchAttributes: searchAttributes(config.runId, stage.name, input.iteration, 'taskGroup'),
+    })) as EpisodeSummary[];
+    done += summaries.length;
+    return summaries;
+  });
+  const outcomes = groups.flat();
+  const rolloutSeconds = (clock() - rolloutStart) / 1000;
+
+  const advantageStart = clock();
+  const batch = buildIterationBatch(outcomes, stage.lengthThreshold, stage.maxTurns);
+  const rollout = rolloutMetrics(outcomes, stage.lengthThreshold, stage.maxTurns);
+  await storeActivities.recordTaskStats({
+    runsDir: config.runsDir,
+    runId: config.runId,
+    iterationKey: phase,
+    outcomes: outcomes.filter((o) => o.status === 'completed').map((o) => ({ instanceId: o.instanceId, solved: o.testReward === 1 })),
+  });
+  const written = batch.entries.length
+    ? await storeActivities.writeTrainingBatch({ runsDir: config.runsDir, runId: config.runId, name: phase, entries: batch.entries })
+    : null;
+  const advantageSeconds = (clock() - advantageStart) / 1000;
+
+  const trainStart = clock();
+  let train: TrainStepResult | null = null;
+  if (written && written.trajectories > 0) {
+    train = (await executeChild('trainStep', {
+      workflowId: `${config.runId}/${phase}/train`,
+      args: [{
+        runId: config.runId,
+        step: input.trainerStep + 1,
+        kind: 'dapo',
+        batchPath: written.batchPath,
+        modelPath: config.model.basePath,
+        runsDir: config.runsDir,
+        config: {
+          lr: stage.learningRate,
+          eps_low: stage.epsLow,
+          eps_high: stage.epsHigh,
+          micro_batch_size: config.trainer.microBatchSize,
+          max_length: config.trainer.maxSequenceTokens,
+          grad_clip: config.trainer.gradClip,
+          weight_decay: config.trainer.weightDecay,
+        },
+        policyServerUrl: config.policyServer.url,
+      }],
+    })) as TrainStepResult;
+  }
+  const trainSeconds = (clock() - trainStart) / 1000;
+  const policyVersion = train?.policyVersion ?? input.policyVersion;
+
+  const evalStart = clock();
+  let evaluation: EvaluationSummary | null = null;
+  if (input.evaluate) {
+    evaluation = (await executeChild('evalRun', {
+      workflowId: `${config.runId}/${phase}/eval`,
+      args: [{ config, label: phase, policyVersion }],
+    })) as EvaluationSummary;
+  }
+  const result: IterationMetrics = {
+    runId: config.runId,
+    stage: stage.name,
+    iteration: input.iteration,
+    policyVersion,
+    episodes: rollout.episodes,
+    failedEpisodes: batch.excludedEpisodes,
+    failureReasons: batch.failureReasons,
+    passRate: rollout.passRate,
+    meanReward: rollout.meanReward,
+    filteredGroupFraction: batch.groups ? batch.droppedGroups / batch.groups : 0,
+    meanSteps: rollout.meanSteps,
+    submitRate: rollout.submitRate,
+    formatErrorRate: rollout.formatErrorRate,
+    completionTokens: rollout.completionTokens,
+    trainedTrajectories: written?.trajectories ?? 0,
+    trainLoss: numberOr(train?.metrics.loss),
+    clipFracLow: numberOr(train?.metrics.clip_frac_low),
+    clipFracHigh: numberOr(train?.metrics.clip_frac_high),
+    phaseSeconds: { rollout: rolloutSeconds, advantage: advantageSeconds, train: trainSeconds, eval: (clock() - evalStart) / 1000 },
+    evaluation,
+    finishedAt: new Date(clock()).toISOString(),
+  };
+  await metrics.recordIterationMetrics({ runsDir: config.runsDir, runId: config.runId, metrics: result });
+  return { metrics: result, policyVersion, trainerStep: train ? input.trainerStep + 1 : input.trainerStep, checkpointPath: train?.checkpointPath ?? null };
+}
+
+function numberOr(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}

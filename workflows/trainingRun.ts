@@ -1,0 +1,183 @@
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  executeChild,
+  ActivityFailure,
+  ApplicationFailure,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { z } from 'zod';
+import { curriculumFilter } from '../core/rl/curriculum';
+import { runConfigSchema, type RunConfig } from '../core/runConfig';
+import type { IterationMetrics, TrainingStatus } from '../core/runStatus';
+import { storeActivities } from './activityProxies';
+import type { RftResult } from './rftRun';
+import type { RlIterationResult } from './rlIteration';
+import { searchAttributes } from './searchAttributes';
+import { parseWorkflowInput } from './validateInput';
+
+/** Small state carried across continue-as-new (everything else lives in the store). */
+export const runStateSchema = z.strictObject({
+  rftDone: z.boolean(),
+  stageIndex: z.number().int().min(0),
+  iterationInStage: z.number().int().min(0),
+  iteration: z.number().int().min(0),
+  policyVersion: z.number().int().min(0),
+  trainerStep: z.number().int().min(0),
+  checkpointPath: z.string().nullable(),
+  allowedTaskIds: z.array(z.string()).nullable(),
+  paused: z.boolean(),
+  lastMetrics: z.any().nullable(),
+});
+export type RunState = z.output<typeof runStateSchema>;
+
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const drainSignal = defineSignal('drain');
+export const statusQuery = defineQuery<TrainingStatus>('status');
+
+export interface TrainingRunResult {
+  runId: string;
+  outcome: 'completed' | 'drained';
+  iterations: number;
+  policyVersion: number;
+  checkpointPath: string | null;
+  lastMetrics: IterationMetrics | null;
+}
+
+const INITIAL_STATE: RunState = {
+  rftDone: false,
+  stageIndex: 0,
+  iterationInStage: 0,
+  iteration: 0,
+  policyVersion: 0,
+  trainerStep: 0,
+  checkpointPath: null,
+  allowedTaskIds: null,
+  paused: false,
+  lastMetrics: null,
+};
+
+/**
+ * The whole run: optional RFT, then the RL stages, one rlIteration child per iteration, with
+ * continue-as-new after each so a run of hundreds of iterations keeps a small history. The
+ * workflow id is the run id. Signals: pause, resume, drain; query: status.
+ */
+export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promise<TrainingRunResult> {
+  const config = parseWorkflowInput(runConfigSchema, rawConfig, 'config');
+  const state = rawState === undefined ? { ...INITIAL_STATE } : parseWorkflowInput(runStateSchema, rawState, 'trainingRun state');
+  let draining = false;
+  let phase: TrainingStatus['phase'] = 'starting';
+  const totalIterations = config.stages.reduce((a, s) => a + s.iterations, 0);
+  setHandler(pauseSignal, () => void (state.paused = true));
+  setHandler(resumeSignal, () => void (state.paused = false));
+  setHandler(drainSignal, () => void (draining = true));
+  setHandler(statusQuery, () => ({
+    runId: config.runId,
+    phase,
+    stage: config.stages[state.stageIndex]?.name ?? null,
+    stageIndex: state.stageIndex,
+    iteration: state.iteration,
+    totalIterations,
+    policyVersion: state.policyVersion,
+    checkpointPath: state.checkpointPath,
+    paused: state.paused,
+    draining,
+    episodesDone: 0,
+    episodesTotal: 0,
+    lastMetrics: state.lastMetrics as IterationMetrics | null,
+  }));
+  upsertSearchAttributes(searchAttributes(config.runId, config.stages[state.stageIndex]?.name ?? 'done', state.iteration, 'trainingRun'));
+  const result = (outcome: TrainingRunResult['outcome']): TrainingRunResult => ({
+    runId: config.runId,
+    outcome,
+    iterations: state.iteration,
+    policyVersion: state.policyVersion,
+    checkpointPath: state.checkpointPath,
+    lastMetrics: state.lastMetrics as IterationMetrics | null,
+  });
+
+  if (rawState === undefined) await checkTaskFiles(config);
+  await condition(() => !state.paused || draining);
+  if (draining) return result('drained');
+
+  if (config.rft?.enabled && !state.rftDone) {
+    phase = 'rft';
+    upsertSearchAttributes(searchAttributes(config.runId, 'rft', 0, 'trainingRun'));
+    const rft = (await executeChild('rftRun', {
+      workflowId: `${config.runId}/rft`,
+      args: [{ config, policyVersion: state.policyVersion, trainerStep: state.trainerStep }],
+      typedSearchAttributes: searchAttributes(config.runId, 'rft', 0, 'rftRun'),
+    })) as RftResult;
+    Object.assign(state, { rftDone: true, policyVersion: rft.policyVersion, trainerStep: rft.trainerStep, lastMetrics: rft.metrics });
+    state.checkpointPath = rft.checkpointPath ?? state.checkpointPath;
+    return continueAsNew<typeof trainingRun>(config, state);
+  }
+
+  const stage = config.stages[state.stageIndex];
+  if (!stage) {
+    phase = 'done';
+    return result('completed');
+  }
+  phase = 'rl';
+  if (state.iterationInStage === 0 && stage.curriculumFilter && state.allowedTaskIds === null) {
+    state.allowedTaskIds = await curriculumTasks(config);
+  }
+  const iteration = state.iteration + 1;
+  upsertSearchAttributes(searchAttributes(config.runId, stage.name, iteration, 'trainingRun'));
+  const evaluate = config.evaluation.everyIterations > 0 && iteration % config.evaluation.everyIterations === 0;
+  const out = (await executeChild('rlIteration', {
+    workflowId: `${config.runId}/it-${String(iteration).padStart(4, '0')}`,
+    args: [{
+      config,
+      stageIndex: state.stageIndex,
+      iteration,
+      policyVersion: state.policyVersion,
+      trainerStep: state.trainerStep,
+      allowedTaskIds: state.allowedTaskIds ?? undefined,
+      evaluate,
+    }],
+    typedSearchAttributes: searchAttributes(config.runId, stage.name, iteration, 'rlIteration'),
+  })) as RlIterationResult;
+  state.iteration = iteration;
+  state.iterationInStage++;
+  state.policyVersion = out.policyVersion;
+  state.trainerStep = out.trainerStep;
+  state.checkpointPath = out.checkpointPath ?? state.checkpointPath;
+  state.lastMetrics = out.metrics;
+  if (state.iterationInStage >= stage.iterations) {
+    state.stageIndex++;
+    state.iterationInStage = 0;
+    state.allowedTaskIds = null;
+  }
+  if (draining) return result('drained');
+  if (state.stageIndex >= config.stages.length) {
+    phase = 'done';
+    return result('completed');
+  }
+  return continueAsNew<typeof trainingRun>(config, state);
+}
+
+async function curriculumTasks(config: RunConfig): Promise<string[]> {
+  const ids = await storeActivities.listTaskIds({ file: config.tasks.trainFile });
+  const stats = await storeActivities.readTaskStats({ runsDir: config.runsDir, runId: config.runId });
+  const kept = curriculumFilter(ids, stats).kept;
+  return kept.length > 0 ? kept : ids;
+}
+
+/** A bad task file fails the run at once, naming the records, instead of deep in an iteration. */
+async function checkTaskFiles(config: RunConfig): Promise<void> {
+  try {
+    await storeActivities.listTaskIds({ file: config.tasks.trainFile });
+    await storeActivities.listTaskIds({ file: config.tasks.evalFile });
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidTaskFile') {
+      throw ApplicationFailure.create({ message: err.cause.message, type: 'InvalidTaskFile', nonRetryable: true });
+    }
+    throw err;
+  }
+}
+
