@@ -6,12 +6,15 @@ import { validateTasksCommand } from './commands/validateTasks';
 import { reapCommand } from './commands/reap';
 import { builtinTasksCommand } from './commands/builtinTasks';
 import { trainCommand } from './commands/train';
+import { evalCommand, scheduleEvalCommand } from './commands/evaluate';
 import { runInfraScript } from './infraScripts';
 
 const USAGE = `usage: swe-rl <command> [options]
 
 commands:
-  up                  start what is not running: Temporal dev server, dockerd (when it can), workers
+  up [--no-workers] [--policy-server]
+                      start what is not running: Temporal dev server, dockerd (when it can), the
+                      workers, the Python trainer worker and the CPU policy server (local model)
   down                stop what \`up\` started, by process id
   services            show which services are running
   sandbox-run [--image IMG] [--timeout S] [--id WORKFLOW_ID] [-- COMMAND...]
@@ -24,6 +27,10 @@ commands:
   builtin-tasks [--out DIR] [--seed N]
                       generate the built-in task suite (repos/, train.jsonl, eval.jsonl)
   train --config FILE start a training run (or follow the running one) with progress; Ctrl-C detaches
+  eval [--config FILE] [--checkpoint DIR] [--tasks FILE] [--runs K]
+                      Pass@1 (mean +- standard error over K runs) and Pass@K of a checkpoint
+  schedule-eval [--config FILE] [--every 1h] [--id ID]
+                      a Temporal Schedule that evaluates the run's newest checkpoint
   reap [--grace S]    remove sandbox containers whose workflow is no longer running
 `;
 
@@ -53,6 +60,10 @@ async function dispatch(argv: string[]): Promise<number> {
       return builtinTasksCommand(parseArgs(optionArgs));
     case 'train':
       return trainCommand(parseArgs(optionArgs));
+    case 'eval':
+      return evalCommand(parseArgs(optionArgs));
+    case 'schedule-eval':
+      return scheduleEvalCommand(parseArgs(optionArgs));
     case 'reap':
       return reapCommand(parseArgs(optionArgs));
     case undefined:

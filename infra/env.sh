@@ -12,6 +12,11 @@ TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 TEMPORAL_DB_FILE="${TEMPORAL_DB_FILE:-$SWE_RL_DATA_DIR/temporal.sqlite}"
 SANDBOX_IMAGE="${SWE_RL_SANDBOX_IMAGE:-swe-rl-sandbox:bookworm}"
 SANDBOX_SUITE="${SWE_RL_SANDBOX_SUITE:-bookworm}"
+# The local base model (infra/local-model.sh builds it) and the CPU policy server that serves it
+# (infra/policy-server.sh); configs/local.json points at both.
+SWE_RL_LOCAL_MODEL="${SWE_RL_LOCAL_MODEL:-$SWE_RL_DATA_DIR/models/tiny-base}"
+SWE_RL_POLICY_MODEL="${SWE_RL_POLICY_MODEL:-$SWE_RL_LOCAL_MODEL}"
+SWE_RL_POLICY_PORT="${SWE_RL_POLICY_PORT:-8300}"
 
 # Search attributes the workflows set, so the Web UI can filter runs by them.
 SWE_RL_SEARCH_ATTRIBUTES=(SweRlRun=Keyword SweRlStage=Keyword SweRlIteration=Int SweRlKind=Keyword)
@@ -51,3 +56,25 @@ docker_running() { docker info >/dev/null 2>&1; }
 
 # pid files: STATE_DIR/NAME.pid holds the pid of a process that `up` started.
 pid_alive() { [ -f "$SWE_RL_STATE_DIR/$1.pid" ] && kill -0 "$(cat "$SWE_RL_STATE_DIR/$1.pid")" 2>/dev/null; }
+
+# stop_process NAME: stops, by the pid in STATE_DIR/NAME.pid, a process that was started with
+# setsid (TERM to its process group, KILL after 20s), then removes the pid file.
+stop_process() {
+  local name=$1 pidfile="$SWE_RL_STATE_DIR/$1.pid"
+  [ -f "$pidfile" ] || return 0
+  local pid; pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    # Each process was started with setsid, so its pid is also its process group.
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    local waited=0
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 40 ]; do sleep 0.5; waited=$((waited + 1)); done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+    log "stopped $name (pid $pid)"
+  fi
+  rm -f "$pidfile"
+}
+
+# A path from a config or the environment: relative ones are relative to the repository root.
+root_path() { case "$1" in /*) echo "$1" ;; *) echo "$SWE_RL_ROOT/$1" ;; esac; }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # README command 1: set up this machine, start everything, and run the main job on local
-# defaults. For now the main job is the first vertical slice: a command in a fresh sandbox,
-# through Temporal; the services and workers stay up afterwards (stop them with bin/swe-rl down).
+# defaults: `swe-rl train` on the `local` profile (tiny model on the CPU policy server, the
+# built-in tasks, real Docker sandboxes, the PyTorch trainer). The services stay up afterwards
+# (stop them with bin/swe-rl down); the run's files are in runs/local/.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$SWE_RL_ROOT"
 infra/setup.sh
+[ -f .data/builtin-tasks/train.jsonl ] || bin/swe-rl builtin-tasks --out .data/builtin-tasks
 bin/swe-rl up
-bin/swe-rl sandbox-run -- 'cd /testbed && python3 --version && pytest --version && git --version && echo "network: $(cat /sys/class/net/*/operstate 2>/dev/null | tr "\n" " ")"'
-bin/swe-rl trainer-info
-log "done; the run is in the Temporal Web UI at http://localhost:$TEMPORAL_UI_PORT (stop everything: bin/swe-rl down)"
+bin/swe-rl train --config "${SWE_RL_CONFIG:-configs/local.json}"
+log "done: metrics in runs/local/metrics.csv, plot runs/local/learning_curve.png; Web UI http://localhost:$TEMPORAL_UI_PORT"

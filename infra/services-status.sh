@@ -13,3 +13,10 @@ fi
 for name in workers trainer; do
   if pid_alive "$name"; then echo "$name: running$(started "$name")"; else echo "$name: not running"; fi
 done
+if "$(dirname "$0")/policy-server.sh" healthy 2>/dev/null; then
+  echo "policy-server: running on http://127.0.0.1:$SWE_RL_POLICY_PORT$(started policy-server)"
+elif pid_alive policy-server; then
+  echo "policy-server: starting or not answering on port $SWE_RL_POLICY_PORT$(started policy-server)"
+else
+  echo "policy-server: not running"
+fi

@@ -24,4 +24,5 @@ timed temporal_cli "$here/temporal.sh" ensure-cli
 timed docker_engine "$here/docker.sh" start
 timed sandbox_image "$here/sandbox-image.sh"
 timed python_env "$here/python-env.sh"
+timed local_model "$here/local-model.sh"
 log "setup done in $(( $(date +%s) - total_start ))s"

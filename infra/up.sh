@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # `swe-rl up`: starts what is not running (Docker engine when it can, Temporal dev server, the
-# TypeScript workers and the Python trainer worker), recording the pid of each process it starts.
-# --no-workers starts the services only.
+# TypeScript workers, the Python trainer worker and the CPU policy server when the local model is
+# built), recording the pid of each process it starts.
+# --no-workers starts the services only; --policy-server starts the CPU policy server even then.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 here=$(dirname "$0")
 
 workers=1
+policy_server=0
 for arg in "$@"; do
   case "$arg" in
     --no-workers) workers=0 ;;
-    *) die "unknown option $arg (usage: swe-rl up [--no-workers])" ;;
+    --policy-server) policy_server=1 ;;
+    *) die "unknown option $arg (usage: swe-rl up [--no-workers] [--policy-server])" ;;
   esac
 done
 mkdir -p "$SWE_RL_STATE_DIR" "$SWE_RL_LOG_DIR"
@@ -43,6 +46,15 @@ if [ "$workers" = 1 ]; then
     start_process trainer "trainer worker polling" "$SWE_RL_VENV/bin/python" -u -m swe_rl_trainer.worker
   else
     log "warning: no Python environment at $SWE_RL_VENV; trainer worker not started (run infra/python-env.sh)"
+  fi
+fi
+if [ "$policy_server" = 1 ]; then
+  "$here/policy-server.sh" start   # asked for: a missing model or environment is an error
+elif [ "$workers" = 1 ]; then
+  if [ -x "$SWE_RL_VENV/bin/python" ] && [ -f "$(root_path "$SWE_RL_POLICY_MODEL")/config.json" ]; then
+    "$here/policy-server.sh" start
+  else
+    log "warning: no local model at $SWE_RL_POLICY_MODEL (or no Python environment); CPU policy server not started (run infra/local-model.sh)"
   fi
 fi
 log "Temporal Web UI: http://localhost:$TEMPORAL_UI_PORT"

@@ -1,4 +1,5 @@
 export { episode } from './episode';
+export { evalLatestCheckpoint } from './evalLatestCheckpoint';
 export { evalRun } from './evalRun';
 export { rftRun } from './rftRun';
 export { rlIteration } from './rlIteration';

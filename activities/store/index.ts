@@ -2,3 +2,4 @@ export { writeTrainingBatch } from './batchActivities';
 export { finishEpisode, initEpisode } from './episodeActivities';
 export { readTaskStats, recordEvaluation, recordTaskStats } from './runState';
 export { listTaskIds, loadTask } from './taskFiles';
+export { latestCheckpoint } from './checkpoints';

@@ -6,7 +6,7 @@ import { temporalCli } from './support/temporalCli';
 // `swe-rl up` finds the dev server and Docker already running (started by infra/test.sh), so it
 // must start only the workers, and `swe-rl down` must stop only those.
 describe('swe-rl up / down', () => {
-  const env = isolatedState();
+  const env = { ...isolatedState(), SWE_RL_POLICY_PORT: String(18300 + (process.pid % 1000)) };
   const pidOf = (name: string) => Number(readFileSync(path.join(env.SWE_RL_STATE_DIR, `${name}.pid`), 'utf8'));
 
   afterAll(() => {
@@ -23,6 +23,8 @@ describe('swe-rl up / down', () => {
     expect(existsSync(path.join(env.SWE_RL_STATE_DIR, 'dockerd.pid'))).toBe(false);
     const workersPid = pidOf('workers');
     const trainerPid = pidOf('trainer');
+    const policyPid = pidOf('policy-server');
+    expect(processAlive(policyPid)).toBe(true);
     expect(processAlive(workersPid)).toBe(true);
     expect(processAlive(trainerPid)).toBe(true);
 
@@ -47,6 +49,7 @@ describe('swe-rl up / down', () => {
     expect(down.status).toBe(0);
     expect(processAlive(workersPid)).toBe(false);
     expect(processAlive(trainerPid)).toBe(false);
+    expect(processAlive(policyPid)).toBe(false);
     expect((await temporalCli(['operator', 'cluster', 'health'])).stdout).toMatch(/SERVING/);
   });
 });

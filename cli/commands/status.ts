@@ -1,0 +1,88 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { runMetricsPaths } from '../../core/metrics/metricsPaths';
+import { formatMetricsTable, formatTrainingStatus } from '../../core/metrics/statusTable';
+import type { TrainingStatus } from '../../core/runStatus';
+import { readMetricsFile } from '../../activities/metrics/readMetrics';
+import { stringFlag, type ParsedArgs } from '../args';
+import { connectClient } from '../client';
+
+/** What the command needs from Temporal: the live status query and a way to close. */
+export interface LiveStatusSource {
+  queryStatus(runId: string): Promise<TrainingStatus>;
+  close(): Promise<void>;
+}
+
+export interface StatusDeps {
+  connect(): Promise<LiveStatusSource>;
+  print(text: string): void;
+  /** How long to wait for the server (connect and query each) before giving up on the live part. */
+  timeoutMs: number;
+}
+
+async function temporalSource(): Promise<LiveStatusSource> {
+  const client = await connectClient();
+  return {
+    queryStatus: (runId) => client.workflow.getHandle(runId).query<TrainingStatus>('status'),
+    close: () => client.connection.close(),
+  };
+}
+
+const defaultDeps: StatusDeps = {
+  connect: temporalSource,
+  print: (text) => process.stdout.write(text),
+  timeoutMs: 10_000,
+};
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+type Live = { kind: 'status'; status: TrainingStatus } | { kind: 'not-found' } | { kind: 'unavailable'; reason: string };
+
+async function liveStatus(runId: string, deps: StatusDeps): Promise<Live> {
+  let source: LiveStatusSource;
+  try {
+    source = await withTimeout(deps.connect(), deps.timeoutMs, 'the Temporal server');
+  } catch (err) {
+    return { kind: 'unavailable', reason: err instanceof Error ? err.message : String(err) };
+  }
+  try {
+    return { kind: 'status', status: await withTimeout(source.queryStatus(runId), deps.timeoutMs, `the status query of workflow ${runId}`) };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { kind: 'not-found' };
+    return { kind: 'unavailable', reason: err instanceof Error ? err.message : String(err) };
+  } finally {
+    await source.close().catch(() => undefined);
+  }
+}
+
+/**
+ * `swe-rl status RUN [--runs-dir DIR]`: the iterations recorded in RUN's metrics.jsonl, then the
+ * trainingRun workflow's live `status` query when the Temporal server answers. Exit code 0 when
+ * either part had something to show, 1 when neither did.
+ */
+export async function statusCommand(args: ParsedArgs, deps: StatusDeps = defaultDeps): Promise<number> {
+  const [runId, ...extra] = args.positional;
+  if (!runId || extra.length > 0) {
+    process.stderr.write('usage: swe-rl status RUN [--runs-dir DIR]\n');
+    return 2;
+  }
+  const runsDir = stringFlag(args, 'runs-dir') ?? 'runs';
+  const { metricsFile } = runMetricsPaths(runsDir, runId);
+  const { records, problems } = readMetricsFile(metricsFile);
+
+  deps.print(`run ${runId}: ${metricsFile}\n`);
+  deps.print(formatMetricsTable(records));
+  for (const p of problems) deps.print(`warning: skipped corrupt line ${p}\n`);
+
+  const live = await liveStatus(runId, deps);
+  deps.print('\n');
+  if (live.kind === 'status') deps.print(`live status (workflow ${runId}):\n${formatTrainingStatus(live.status)}`);
+  else if (live.kind === 'not-found') deps.print(`live status: no workflow ${runId} on the Temporal server\n`);
+  else deps.print(`live status unavailable: ${live.reason}\n`);
+  return records.length > 0 || live.kind === 'status' ? 0 : 1;
+}

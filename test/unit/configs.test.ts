@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runConfigSchema, type RunConfigInput } from '../../core/runConfig';
+import { parseOrThrow } from '../../core/validation';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const readProfile = (name: string): RunConfigInput => JSON.parse(readFileSync(path.join(ROOT, 'configs', `${name}.json`), 'utf8'));
+const parse = (value: unknown) => parseOrThrow(runConfigSchema, value, 'config');
+const UNBIASED = { temperature: 1, top_p: 1, top_k: -1, min_p: 0, repetition_penalty: 1 };
+
+describe('configs/local.json', () => {
+  const raw = readProfile('local');
+  const config = parse(raw);
+
+  it('parses and spells out every field (nothing is left to a schema default)', () => {
+    expect(config).toEqual(raw);
+    expect(config.profile).toBe('local');
+    expect(config.runId).toBe('local');
+  });
+
+  it('points at what the infra scripts build and serve, with repository-relative paths', () => {
+    const env = readFileSync(path.join(ROOT, 'infra', 'env.sh'), 'utf8');
+    expect(env).toMatch(/SWE_RL_LOCAL_MODEL="\$\{SWE_RL_LOCAL_MODEL:-\$SWE_RL_DATA_DIR\/models\/tiny-base\}"/);
+    expect(config.model.basePath).toBe('.data/models/tiny-base');
+    const port = /SWE_RL_POLICY_PORT="\$\{SWE_RL_POLICY_PORT:-(\d+)\}"/.exec(env)?.[1];
+    expect(config.policyServer.url).toBe(`http://127.0.0.1:${port}`);
+    expect(config.tasks).toEqual({
+      trainFile: '.data/builtin-tasks/train.jsonl',
+      evalFile: '.data/builtin-tasks/eval.jsonl',
+      reposDir: '.data/builtin-tasks/repos',
+    });
+    expect(config.runsDir).toBe('runs');
+  });
+
+  it('fits the tiny model context and keeps the run small: 2 RL iterations of 4 problems x G = 4', () => {
+    const source = readFileSync(path.join(ROOT, 'trainer', 'swe_rl_trainer', 'tiny_model.py'), 'utf8');
+    const modelContext = Number(/max_position_embeddings: int = (\d+)/.exec(source)?.[1]);
+    expect(modelContext).toBeGreaterThan(0);
+    const contexts = [config.rft!.contextTokens, config.evaluation.contextTokens, config.trainer.maxSequenceTokens, ...config.stages.map((s) => s.contextTokens)];
+    for (const tokens of contexts) expect(tokens).toBeLessThanOrEqual(modelContext);
+    expect(config.stages).toHaveLength(1);
+    expect(config.stages[0]).toMatchObject({ iterations: 2, problemsPerIteration: 4, groupSize: 4, maxTurns: 12, lengthThreshold: 6, maxTokensPerTurn: 96 });
+    expect(config.rft).toMatchObject({ enabled: true, samplesPerTask: 2 });
+    expect(config.evaluation).toMatchObject({ everyIterations: 2, runs: 1 });
+    expect(config.sampling).toEqual(UNBIASED);
+  });
+});
+
+describe('configs/gpu.json', () => {
+  const raw = readProfile('gpu');
+  const config = parse(raw);
+
+  it('parses and spells out every field', () => {
+    expect(config).toEqual(raw);
+    expect(config.profile).toBe('gpu');
+    expect(path.isAbsolute(config.model.basePath)).toBe(true);
+    expect(config.model.basePath).toMatch(/Qwen2\.5-72B-Instruct$/);
+  });
+
+  it("carries the paper's values", () => {
+    const [stage1, stage2] = config.stages;
+    expect(config.stages).toHaveLength(2);
+    expect(stage1).toMatchObject({
+      problemsPerIteration: 300, groupSize: 10, maxTurns: 40, lengthThreshold: 10,
+      epsLow: 0.2, epsHigh: 0.3, contextTokens: 65536, learningRate: 1e-6, curriculumFilter: false,
+    });
+    expect(stage2).toMatchObject({
+      problemsPerIteration: 300, groupSize: 10, maxTurns: 80, lengthThreshold: 10,
+      epsLow: 0.2, epsHigh: 0.26, contextTokens: 131072, learningRate: 1e-6, curriculumFilter: true,
+    });
+    expect(config.rft).toMatchObject({ enabled: true, learningRate: 5e-6 });
+    expect(config.trainer).toMatchObject({ gradClip: 1.0, weightDecay: 0.1, maxSequenceTokens: 131072 });
+    expect(config.evaluation).toMatchObject({ runs: 10, maxTurns: 80, contextTokens: 131072 });
+    expect(config.evaluation.everyIterations).toBeGreaterThan(0);
+    expect(config.sampling).toEqual(UNBIASED);
+  });
+});
+
+describe('bad configs fail naming the field', () => {
+  const base = () => structuredClone(readProfile('gpu')) as RunConfigInput & { stages: Record<string, unknown>[] };
+
+  it('G = 1', () => {
+    const bad = base();
+    bad.stages[0].groupSize = 1;
+    expect(() => parse(bad)).toThrow(/config\.stages\[0\]\.groupSize: G must be at least 2/);
+  });
+
+  it('maxTurns not above lengthThreshold', () => {
+    const bad = base();
+    bad.stages[1].maxTurns = 10;
+    expect(() => parse(bad)).toThrow(/config\.stages\[1\]\.maxTurns: must exceed lengthThreshold \(10\)/);
+  });
+
+  it('a misspelt key, a biased sampler, a bad run id and a context below the minimum', () => {
+    const bad = base();
+    bad.stages[0].epsilonHigh = 0.3;
+    (bad.sampling as Record<string, unknown>).top_k = 'off';
+    bad.runId = 'Paper Run';
+    bad.evaluation.contextTokens = 100;
+    let message = '';
+    try {
+      parse(bad);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/config\.stages\[0\]: Unrecognized key: "epsilonHigh"/);
+    expect(message).toMatch(/config\.sampling\.top_k: /);
+    expect(message).toMatch(/config\.runId: must be lowercase/);
+    expect(message).toMatch(/config\.evaluation\.contextTokens: /);
+  });
+
+  it('duplicate stage names', () => {
+    const bad = base();
+    bad.stages[1].name = 'stage1';
+    expect(() => parse(bad)).toThrow(/config\.stages: stage name "stage1" is used twice/);
+  });
+});
