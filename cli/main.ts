@@ -6,6 +6,7 @@ import { validateTasksCommand } from './commands/validateTasks';
 import { reapCommand } from './commands/reap';
 import { builtinTasksCommand } from './commands/builtinTasks';
 import { trainCommand } from './commands/train';
+import { statusCommand } from './commands/status';
 import { evalCommand, scheduleEvalCommand } from './commands/evaluate';
 import { runInfraScript } from './infraScripts';
 
@@ -26,6 +27,8 @@ commands:
                       gold patch passes, empty patch fails, N runs agree; writes valid tasks + report
   builtin-tasks [--out DIR] [--seed N]
                       generate the built-in task suite (repos/, train.jsonl, eval.jsonl)
+  status RUN [--runs-dir DIR]
+                      iterations from runs/RUN/metrics.jsonl and the live status of workflow RUN
   train --config FILE start a training run (or follow the running one) with progress; Ctrl-C detaches
   eval [--config FILE] [--checkpoint DIR] [--tasks FILE] [--runs K]
                       Pass@1 (mean +- standard error over K runs) and Pass@K of a checkpoint
@@ -58,6 +61,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return validateTasksCommand(parseArgs(optionArgs));
     case 'builtin-tasks':
       return builtinTasksCommand(parseArgs(optionArgs));
+    case 'status':
+      return statusCommand(parseArgs(optionArgs));
     case 'train':
       return trainCommand(parseArgs(optionArgs));
     case 'eval':

@@ -1,6 +1,7 @@
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import * as policyActivities from '../activities/policy';
 import * as sandboxActivities from '../activities/sandbox';
+import * as metricsActivities from '../activities/metrics';
 import * as storeActivities from '../activities/store';
 import { TASK_QUEUES } from '../core/taskQueues';
 
@@ -11,7 +12,7 @@ export function orchestratorWorker(connection: NativeConnection, namespace: stri
     namespace,
     taskQueue: TASK_QUEUES.orchestrator,
     workflowsPath: require.resolve('../workflows'),
-    activities: storeActivities,
+    activities: { ...storeActivities, ...metricsActivities },
   };
 }
 

@@ -6,7 +6,8 @@ import { temporalCli } from './support/temporalCli';
 // `swe-rl up` finds the dev server and Docker already running (started by infra/test.sh), so it
 // must start only the workers, and `swe-rl down` must stop only those.
 describe('swe-rl up / down', () => {
-  const env = { ...isolatedState(), SWE_RL_POLICY_PORT: String(18300 + (process.pid % 1000)) };
+  const state = isolatedState();
+  const env: Record<string, string> = { ...state, SWE_RL_POLICY_PORT: String(18300 + (process.pid % 1000)) };
   const pidOf = (name: string) => Number(readFileSync(path.join(env.SWE_RL_STATE_DIR, `${name}.pid`), 'utf8'));
 
   afterAll(() => {

@@ -39,9 +39,9 @@ export interface PythonProcess {
 }
 
 /** Starts a Python module and waits until it prints `ready`. */
-export function startPython(args: string[], ready: RegExp, timeoutMs = 120_000): Promise<PythonProcess> {
+export function startPython(args: string[], ready: RegExp, timeoutMs = 120_000, temporalAddress = TEMPORAL_ADDRESS): Promise<PythonProcess> {
   requireVenv();
-  const child = spawn(PYTHON, ['-u', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TEMPORAL_ADDRESS } });
+  const child = spawn(PYTHON, ['-u', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress } });
   let output = '';
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -77,6 +77,6 @@ export async function startPolicyServer(modelDir: string, extra: string[] = []):
   return { ...server, url: `http://127.0.0.1:${port}` };
 }
 
-export function startTrainerWorker(): Promise<PythonProcess> {
-  return startPython(['-m', 'swe_rl_trainer.worker'], /trainer worker polling/);
+export function startTrainerWorker(temporalAddress = TEMPORAL_ADDRESS): Promise<PythonProcess> {
+  return startPython(['-m', 'swe_rl_trainer.worker'], /trainer worker polling/, 120_000, temporalAddress);
 }

@@ -7,9 +7,9 @@ export interface RunningWorkers {
 }
 
 /** Runs the real TypeScript workers in this process, on the real task queues of the dev server. */
-export async function startTestWorkers(): Promise<RunningWorkers> {
+export async function startTestWorkers(address = TEMPORAL_ADDRESS): Promise<RunningWorkers> {
   quietLogs();
-  const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect({ address });
   const workers = await Promise.all(
     [orchestratorWorker, sandboxWorker, policyWorker].map((def) => Worker.create(def(connection, 'default'))),
   );

@@ -1,0 +1,1 @@
+export { recordIterationMetrics } from './recordMetrics';
