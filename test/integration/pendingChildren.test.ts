@@ -46,12 +46,13 @@ describe('an iteration with more episodes than the pending-children limit', () =
   });
 
   it('completes 30 episodes (6 problems x G = 5) under a limit of 20 pending children', async () => {
-    const log = readFileSync(path.join(env.SWE_RL_LOG_DIR, 'temporal.log'), 'utf8');
-    expect(log).not.toMatch(/unknown flag/);
+    const pid = readFileSync(path.join(env.SWE_RL_STATE_DIR, 'temporal.pid'), 'utf8').trim();
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    expect(commandLine).toContain('--dynamic-config-value limit.numPendingChildExecutions.error=20');
     const tasks = smallTaskSet(6, 1);
     const config = smallRunConfig('limit-run', server.url, (globalThis as { modelDir?: string }).modelDir!, tasks, {
       rft: { enabled: false, samplesPerTask: 1, maxTurns: 1, contextTokens: 8192 },
-      stages: [{ name: 'stage1', iterations: 1, problemsPerIteration: 6, groupSize: 5, maxTurns: 1, lengthThreshold: 1, contextTokens: 8192, maxTokensPerTurn: 8 }],
+      stages: [{ name: 'stage1', iterations: 1, problemsPerIteration: 6, groupSize: 5, maxTurns: 2, lengthThreshold: 1, contextTokens: 8192, maxTokensPerTurn: 8 }],
       evaluation: { everyIterations: 0, runs: 1, maxTurns: 1, contextTokens: 8192 },
       concurrency: { taskGroups: 6, episodesPerGroup: 5 },
     });
