@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type Docker from 'dockerode';
+import { readTurns } from '../../activities/store/episodeStore';
+import { TASK_QUEUES } from '../../core/taskQueues';
+import type { TrainingRunResult } from '../../workflows/trainingRun';
+import { ROOT } from './support/processes';
+import { buildTinyModel, startPolicyServer, startTrainerWorker, type PythonProcess } from './support/pythonServices';
+import { smallRunConfig, smallTaskSet } from './support/runFixture';
+import { connectTestClient, requireDocker } from './support/services';
+
+/** The production worker process (dist build): orchestrator, sandbox and policy queues. */
+function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn('node', [path.join(ROOT, 'dist/workers/allInOne.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (/worker polling/.test(output)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+  });
+}
+
+function findFiles(dir: string, name: RegExp, out: string[] = []): string[] {
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) findFiles(full, name, out);
+    else if (name.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+// Kill -9 the orchestrator + sandbox (+ policy) worker process in the middle of an episode, start
+// it again: the run completes, no train step is applied twice, no container is left, and every
+// stored trajectory is whole.
+describe('a run survives its workers being killed mid-episode', () => {
+  let server: PythonProcess & { url: string };
+  let trainerWorker: PythonProcess;
+  let worker: ChildProcess | undefined;
+  let client: Client;
+  let docker: Docker;
+
+  beforeAll(async () => {
+    docker = await requireDocker();
+    if (!existsSync(path.join(ROOT, 'dist/workers/allInOne.js'))) throw new Error('build first: npm run build');
+    const modelDir = buildTinyModel();
+    [server, trainerWorker] = await Promise.all([startPolicyServer(modelDir), startTrainerWorker()]);
+    (globalThis as { modelDir?: string }).modelDir = modelDir;
+    client = await connectTestClient();
+  });
+
+  afterAll(async () => {
+    if (worker?.pid) process.kill(-worker.pid, 'SIGKILL');
+    await client?.connection.close();
+    await Promise.all([server?.stop(), trainerWorker?.stop()]);
+  });
+
+  it('completes after a kill -9 and restart of the workers', async () => {
+    const tasks = smallTaskSet(2, 1);
+    const config = smallRunConfig(`resume-${Date.now().toString(36)}`, server.url, (globalThis as { modelDir?: string }).modelDir!, tasks, {
+      rft: { enabled: false, samplesPerTask: 1, maxTurns: 1, contextTokens: 8192 },
+      stages: [{ name: 'stage1', iterations: 2, problemsPerIteration: 2, groupSize: 2, maxTurns: 6, lengthThreshold: 1, contextTokens: 8192, maxTokensPerTurn: 24 }],
+      evaluation: { everyIterations: 0, runs: 1, maxTurns: 1, contextTokens: 8192 },
+    });
+    const runDir = path.join(tasks.dir, 'runs', config.runId);
+    worker = await startWorkerProcess();
+    const handle = await client.workflow.start('trainingRun', { taskQueue: TASK_QUEUES.orchestrator, workflowId: config.runId, args: [config] });
+
+    // Wait until an episode is mid-way (a second turn stored), then kill the worker process group.
+    const deadline = Date.now() + 120_000;
+    while (findFiles(path.join(runDir, 'episodes'), /^0002\.policy\.json$/).length === 0) {
+      if (Date.now() > deadline) throw new Error('no episode reached its second turn');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    process.kill(-worker.pid!, 'SIGKILL');
+    const containersDuringOutage = await docker.listContainers({ filters: { label: [`swe-rl.run=${config.runId}`] } });
+    expect(containersDuringOutage.length).toBeGreaterThan(0); // the kill really was mid-episode
+    await new Promise((r) => setTimeout(r, 2000));
+    worker = await startWorkerProcess();
+
+    const result = (await handle.result()) as TrainingRunResult;
+    expect(result).toMatchObject({ outcome: 'completed', iterations: 2 });
+
+    // No train step applied twice: the trainer's ledger holds steps 1..n once each, one per
+    // iteration that had a batch to train on.
+    const metrics = readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const trainedIterations = metrics.filter((m) => m.trainedTrajectories > 0).length;
+    const steps = existsSync(path.join(runDir, 'steps')) ? readdirSync(path.join(runDir, 'steps')).filter((f) => /^step-\d+\.json$/.test(f)).sort() : [];
+    expect(steps).toEqual(Array.from({ length: trainedIterations }, (_, i) => `step-${String(i + 1).padStart(6, '0')}.json`));
+
+    // No container left.
+    expect(await docker.listContainers({ all: true, filters: { label: [`swe-rl.run=${config.runId}`] } })).toEqual([]);
+
+    // Every stored trajectory is whole: turns contiguous, every turn but a final submit observed.
+    const summaries = findFiles(path.join(runDir, 'episodes'), /^summary\.json$/);
+    expect(summaries.length).toBeGreaterThanOrEqual(8);
+    for (const file of summaries) {
+      const episodeKey = path.relative(path.join(runDir, 'episodes'), path.dirname(file));
+      const summary = JSON.parse(readFileSync(file, 'utf8'));
+      if (summary.status !== 'completed') continue;
+      const turns = readTurns({ runsDir: path.join(tasks.dir, 'runs'), runId: config.runId, episodeKey });
+      expect(turns).toHaveLength(summary.steps);
+      turns.forEach((t, i) => {
+        expect(t.policy.turn).toBe(i + 1);
+        if (t.policy.action.kind !== 'submit') expect(t.observation).not.toBeNull();
+      });
+    }
+  });
+});
