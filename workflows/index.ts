@@ -1,5 +1,6 @@
 export { episode } from './episode';
 export { evalLatestCheckpoint } from './evalLatestCheckpoint';
+export { benchTurns } from './benchTurns';
 export { evalRun } from './evalRun';
 export { rftRun } from './rftRun';
 export { rlIteration } from './rlIteration';

@@ -1,4 +1,4 @@
-import { executeChild } from '@temporalio/workflow';
+import { executeChild, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { sharedEpisodeInput } from '../core/episodeSettings';
@@ -11,6 +11,7 @@ import { runWithConcurrency } from './concurrencyWindow';
 import { metrics } from './metricsActivities';
 import { searchAttributes } from './searchAttributes';
 import { parseWorkflowInput } from './validateInput';
+import { progressQuery } from './rlIteration';
 
 export const rftRunInputSchema = z.strictObject({
   config: runConfigSchema,
@@ -37,14 +38,18 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
   const clock = () => Date.now();
   const rolloutStart = clock();
   const ids = await storeActivities.listTaskIds({ file: config.tasks.trainFile });
+  let done = 0;
+  setHandler(progressQuery, () => ({ done, total: ids.length * rft.samplesPerTask }));
   const shared = sharedEpisodeInput(config, { maxTurns: rft.maxTurns, contextTokens: rft.contextTokens, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion);
-  const groups = await runWithConcurrency(ids, config.concurrency.taskGroups, (instanceId) =>
-    executeChild('taskGroup', {
+  const groups = await runWithConcurrency(ids, config.concurrency.taskGroups, async (instanceId) => {
+    const summaries = (await executeChild('taskGroup', {
       workflowId: `${config.runId}/rft/${instanceId}`,
       args: [{ episode: shared, taskFile: config.tasks.trainFile, instanceId, phase: 'rft', samples: rft.samplesPerTask, concurrency: config.concurrency.episodesPerGroup }],
       typedSearchAttributes: searchAttributes(config.runId, 'rft', 0, 'taskGroup'),
-    }) as Promise<EpisodeSummary[]>,
-  );
+    })) as EpisodeSummary[];
+    done += summaries.length;
+    return summaries;
+  });
   const outcomes = groups.flat();
   const passing = outcomes.filter((o) => o.status === 'completed' && o.testReward === 1);
   const rolloutSeconds = (clock() - rolloutStart) / 1000;

@@ -68,8 +68,8 @@ async function follow(client: Client, runId: string, detached: () => boolean, fi
 }
 
 async function iterationProgress(client: Client, runId: string, status: TrainingStatus): Promise<{ done: number; total: number } | null> {
-  if (status.phase !== 'rl') return null;
-  const id = `${runId}/it-${String(status.iteration + 1).padStart(4, '0')}`;
+  if (status.phase !== 'rl' && status.phase !== 'rft') return null;
+  const id = status.phase === 'rft' ? `${runId}/rft` : `${runId}/it-${String(status.iteration + 1).padStart(4, '0')}`;
   return client.workflow.getHandle(id).query<{ done: number; total: number }>('progress').catch(() => null);
 }
 
