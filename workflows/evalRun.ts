@@ -6,7 +6,7 @@ import { evaluationScores } from '../core/rl/passAtK';
 import { runConfigSchema } from '../core/runConfig';
 import type { EvaluationSummary } from '../core/runStatus';
 import { storeActivities } from './activityProxies';
-import { runWithConcurrency } from './concurrencyWindow';
+import { runWithConcurrency } from '../core/runWithConcurrency';
 import { trainer } from './trainerActivities';
 import { parseWorkflowInput } from './validateInput';
 

@@ -4,10 +4,11 @@ import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { sharedEpisodeInput } from '../core/episodeSettings';
 import { rolloutMetrics } from '../core/rl/iterationBatch';
 import { runConfigSchema } from '../core/runConfig';
+import { sharedTrainerOptions } from '../core/trainerOptions';
 import type { IterationMetrics } from '../core/runStatus';
 import type { TrainStepResult } from '../core/trainStepInput';
 import { storeActivities } from './activityProxies';
-import { runWithConcurrency } from './concurrencyWindow';
+import { runWithConcurrency } from '../core/runWithConcurrency';
 import { metrics } from './metricsActivities';
 import { searchAttributes } from './searchAttributes';
 import { parseWorkflowInput } from './validateInput';
@@ -82,10 +83,7 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
             warmup_steps: rft.warmupSteps,
             total_steps: input.trainerStep + rft.epochs,
             schedule_start_step: input.trainerStep + 1,
-            micro_batch_size: config.trainer.microBatchSize,
-            max_length: config.trainer.maxSequenceTokens,
-            grad_clip: config.trainer.gradClip,
-            weight_decay: config.trainer.weightDecay,
+            ...sharedTrainerOptions(config),
           },
           policyServerUrl: config.policyServer.url,
         }],

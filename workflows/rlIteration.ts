@@ -5,10 +5,11 @@ import { sharedEpisodeInput } from '../core/episodeSettings';
 import { buildIterationBatch, rolloutMetrics } from '../core/rl/iterationBatch';
 import { deriveSeed, sampleWithoutReplacement } from '../core/rl/seededSample';
 import { runConfigSchema } from '../core/runConfig';
+import { sharedTrainerOptions } from '../core/trainerOptions';
 import type { EvaluationSummary, IterationMetrics } from '../core/runStatus';
 import type { TrainStepResult } from '../core/trainStepInput';
 import { storeActivities } from './activityProxies';
-import { runWithConcurrency } from './concurrencyWindow';
+import { runWithConcurrency } from '../core/runWithConcurrency';
 import { metrics } from './metricsActivities';
 import { parseWorkflowInput } from './validateInput';
 import { searchAttributes } from './searchAttributes';
@@ -96,10 +97,7 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
           lr: stage.learningRate,
           eps_low: stage.epsLow,
           eps_high: stage.epsHigh,
-          micro_batch_size: config.trainer.microBatchSize,
-          max_length: config.trainer.maxSequenceTokens,
-          grad_clip: config.trainer.gradClip,
-          weight_decay: config.trainer.weightDecay,
+          ...sharedTrainerOptions(config),
         },
         policyServerUrl: config.policyServer.url,
       }],

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { episodeInputSchema, episodeKeyFor, type EpisodeInput } from '../core/episodeInput';
 import { parseWorkflowInput } from './validateInput';
-import { runWithConcurrency } from './concurrencyWindow';
+import { runWithConcurrency } from '../core/runWithConcurrency';
 import { storeActivities } from './activityProxies';
 
 export const taskGroupInputSchema = z.strictObject({

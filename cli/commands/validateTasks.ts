@@ -6,7 +6,7 @@ import { judgeTaskValidation, type TaskValidation } from '../../core/tasks/valid
 import type { Task } from '../../core/tasks/taskSchema';
 import { stringFlag, type ParsedArgs } from '../args';
 import { readTaskFile } from '../taskFiles';
-import { mapWithConcurrency } from '../concurrency';
+import { runWithConcurrency } from '../../core/runWithConcurrency';
 
 /**
  * `swe-rl validate-tasks FILE [--repos DIR] [--runs N] [--out DIR] [--concurrency K]`: the gold
@@ -34,7 +34,7 @@ export async function validateTasksCommand(args: ParsedArgs): Promise<number> {
 
   const started = Date.now();
   let done = 0;
-  const validations = await mapWithConcurrency(tasks, concurrency, async (task) => {
+  const validations = await runWithConcurrency(tasks, concurrency, async (task) => {
     const validation = await validateTask(task, runs, reposDir);
     done++;
     console.error(`[${done}/${tasks.length}] ${task.instance_id}: ${validation.valid ? 'valid' : `INVALID: ${validation.problems.join('; ')}`}`);

@@ -1,0 +1,11 @@
+import type { RunConfig } from './runConfig';
+
+/** Trainer settings every step shares (the Python trainer's config keys). */
+export function sharedTrainerOptions(config: RunConfig): Record<string, number> {
+  return {
+    micro_batch_size: config.trainer.microBatchSize,
+    max_length: config.trainer.maxSequenceTokens,
+    grad_clip: config.trainer.gradClip,
+    weight_decay: config.trainer.weightDecay,
+  };
+}
