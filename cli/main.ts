@@ -29,7 +29,8 @@ commands:
                       generate the built-in task suite (repos/, train.jsonl, eval.jsonl)
   status RUN [--runs-dir DIR]
                       iterations from runs/RUN/metrics.jsonl and the live status of workflow RUN
-  train --config FILE start a training run (or follow the running one) with progress; Ctrl-C detaches
+  train --config FILE [--run-id ID]
+                      start a training run (or follow the running one) with progress; Ctrl-C detaches
   eval [--config FILE] [--checkpoint DIR] [--tasks FILE] [--runs K]
                       Pass@1 (mean +- standard error over K runs) and Pass@K of a checkpoint
   schedule-eval [--config FILE] [--every 1h] [--id ID]

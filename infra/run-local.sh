@@ -9,5 +9,8 @@ cd "$SWE_RL_ROOT"
 infra/setup.sh
 [ -f .data/builtin-tasks/train.jsonl ] || bin/swe-rl builtin-tasks --out .data/builtin-tasks
 bin/swe-rl up
-bin/swe-rl train --config "${SWE_RL_CONFIG:-configs/local.json}"
-log "done: metrics in runs/local/metrics.csv, plot runs/local/learning_curve.png; Web UI http://localhost:$TEMPORAL_UI_PORT"
+# A fresh run id each time: a run folder belongs to one run.
+run_id="${SWE_RL_RUN_ID:-local-$(date +%Y%m%d-%H%M%S)}"
+bin/swe-rl train --config "${SWE_RL_CONFIG:-configs/local.json}" --run-id "$run_id"
+bin/swe-rl status "$run_id" || true
+log "done: metrics in runs/$run_id/metrics.csv, plot runs/$run_id/learning_curve.png; Web UI http://localhost:$TEMPORAL_UI_PORT"

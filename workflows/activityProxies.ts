@@ -24,7 +24,7 @@ export const sandboxExec = proxyActivities<typeof sandbox>({
 export const storeActivities = proxyActivities<typeof store>({
   taskQueue: TASK_QUEUES.orchestrator,
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['InvalidInput'] },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['InvalidInput', 'InvalidTaskFile', 'RunFolderTaken'] },
 });
 
 /** Policy calls: connection errors, 429 and 5xx retried with backoff; bad requests are not. */

@@ -8,6 +8,7 @@ import {
   ApplicationFailure,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { z } from 'zod';
 import { curriculumFilter } from '../core/rl/curriculum';
@@ -100,7 +101,10 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     lastMetrics: state.lastMetrics as IterationMetrics | null,
   });
 
-  if (rawState === undefined) await checkTaskFiles(config);
+  if (rawState === undefined) {
+    await claimRunFolder(config);
+    await checkTaskFiles(config);
+  }
   await condition(() => !state.paused || draining);
   if (draining) return result('drained');
 
@@ -166,6 +170,18 @@ async function curriculumTasks(config: RunConfig): Promise<string[]> {
   const stats = await storeActivities.readTaskStats({ runsDir: config.runsDir, runId: config.runId });
   const kept = curriculumFilter(ids, stats).kept;
   return kept.length > 0 ? kept : ids;
+}
+
+/** One run per run folder: a reused run id must not read an earlier run's stored episodes. */
+async function claimRunFolder(config: RunConfig): Promise<void> {
+  try {
+    await storeActivities.claimRunFolder({ runsDir: config.runsDir, runId: config.runId, owner: workflowInfo().firstExecutionRunId });
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'RunFolderTaken') {
+      throw ApplicationFailure.create({ message: err.cause.message, type: 'RunFolderTaken', nonRetryable: true });
+    }
+    throw err;
+  }
 }
 
 /** A bad task file fails the run at once, naming the records, instead of deep in an iteration. */

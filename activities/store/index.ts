@@ -3,3 +3,4 @@ export { finishEpisode, initEpisode } from './episodeActivities';
 export { readTaskStats, recordEvaluation, recordTaskStats } from './runState';
 export { listTaskIds, loadTask } from './taskFiles';
 export { latestCheckpoint } from './checkpoints';
+export { claimRunFolder } from './runClaim';

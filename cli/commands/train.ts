@@ -13,8 +13,9 @@ import { webUiUrl } from './sandboxRun';
  */
 export async function trainCommand(args: ParsedArgs): Promise<number> {
   const file = stringFlag(args, 'config');
-  if (!file) throw new Error('usage: swe-rl train --config FILE');
-  const config = readRunConfig(file);
+  if (!file) throw new Error('usage: swe-rl train --config FILE [--run-id ID]');
+  const runIdOverride = stringFlag(args, 'run-id');
+  const config = runIdOverride ? readRunConfig(file, { runId: runIdOverride }) : readRunConfig(file);
   const client = await connectClient();
   let handle: WorkflowHandle;
   try {

@@ -7,7 +7,8 @@ import type { TrainStepResult } from '../../core/trainStepInput';
 import { writeTrainingBatch } from '../../activities/store/batchActivities';
 import { TASK_QUEUES } from '../../core/taskQueues';
 import type { TrainingRunResult } from '../../workflows/trainingRun';
-import { runProjectAsync } from './support/processes';
+import { spawn } from 'node:child_process';
+import { ROOT, runProjectAsync } from './support/processes';
 import { buildTinyModel, startPolicyServer, startTrainerWorker, type PythonProcess } from './support/pythonServices';
 import { smallRunConfig, smallTaskSet } from './support/runFixture';
 import { connectTestClient, requireDocker } from './support/services';
@@ -112,6 +113,37 @@ describe('trainingRun (real dev server, Docker, CPU policy server, Python traine
     }
   });
 
+  it('refuses a new run that reuses the run id of a finished run with its folder', async () => {
+    const config = smallRunConfig(`${id}-full`, server.url, modelDir, tasks);
+    const err = await client.workflow.execute('trainingRun', { taskQueue: TASK_QUEUES.orchestrator, workflowId: config.runId, args: [config] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect(((err as WorkflowFailedError).cause as ApplicationFailure).type).toBe('RunFolderTaken');
+    expect((err as WorkflowFailedError).cause?.message).toMatch(/already belongs to an earlier run/);
+  });
+
+  it('swe-rl train detaches on Ctrl-C and the run goes on', async () => {
+    const config = smallRunConfig(`${id}-detach`, server.url, modelDir, tasks, {
+      rft: { enabled: false, samplesPerTask: 1, maxTurns: 1, contextTokens: 8192 },
+      stages: [{ name: 'stage1', iterations: 50, problemsPerIteration: 1, groupSize: 2, maxTurns: 2, lengthThreshold: 1, contextTokens: 8192, maxTokensPerTurn: 8 }],
+      evaluation: { everyIterations: 0, runs: 1, maxTurns: 2, contextTokens: 8192 },
+    });
+    const file = path.join(tasks.dir, 'detach-config.json');
+    writeFileSync(file, JSON.stringify(config));
+    const child = spawn(path.join(ROOT, 'bin/swe-rl'), ['train', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/started run/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/detached; the run goes on/);
+    const handle = client.workflow.getHandle(config.runId);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await handle.terminate('test done');
+  });
+
   it('pauses, resumes and drains on signals, and answers the status query', async () => {
     const config = smallRunConfig(`${id}-signals`, server.url, modelDir, tasks, {
       rft: { enabled: false, samplesPerTask: 1, maxTurns: 1, contextTokens: 8192 },
@@ -156,5 +188,17 @@ describe('trainingRun (real dev server, Docker, CPU policy server, Python traine
     const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
     expect(cause.type).toBe('InvalidTaskFile');
     expect(cause.message).toMatch(/record 1 \(line 2, instance swe-rl-builtin__[a-z]+-\d\): task\.base_commit/);
+
+    // The same through `swe-rl train` and `temporal workflow start`.
+    const file = path.join(tasks.dir, 'bad-tasks-config.json');
+    writeFileSync(file, JSON.stringify({ ...config, runId: `${config.runId}-cli` }));
+    const cli = await runProjectAsync('bin/swe-rl', ['train', '--config', file]);
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toMatch(/bad task file .*record 1 \(line 2, instance swe-rl-builtin__[a-z]+-\d\): task\.base_commit/s);
+    writeFileSync(file, JSON.stringify({ ...config, runId: `${config.runId}-temporal` }));
+    const started = await temporalCli(['workflow', 'start', '--type', 'trainingRun', '--task-queue', 'swe-rl', '--workflow-id', `${config.runId}-temporal`, '--input-file', file]);
+    expect(started.status).toBe(0);
+    const viaCli = await client.workflow.getHandle(`${config.runId}-temporal`).result().catch((e: unknown) => e);
+    expect(((viaCli as WorkflowFailedError).cause as ApplicationFailure).type).toBe('InvalidTaskFile');
   });
 });
