@@ -26,4 +26,9 @@ if [ "$leftover" -eq 0 ]; then echo ok > "$results/leak-check.txt"; else
   echo "failed: $leftover containers" > "$results/leak-check.txt"
 fi
 log "tests took $(( $(date +%s) - run_start ))s in all"
-node infra/test-summary.js "$results"
+summary=$(node infra/test-summary.js "$results"); status=$?
+# Stop what this run started first, so that the summary is the very last line.
+trap - EXIT
+bin/swe-rl down
+echo "$summary"
+exit $status
