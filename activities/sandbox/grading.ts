@@ -54,6 +54,8 @@ export async function gradePatch(input: GradeInput): Promise<GradeResult> {
     duration_ms: Date.now() - started,
   });
   try {
+    // A retried grading must not reuse a container its first attempt already patched.
+    await destroySandbox(sandboxId);
     await createSandbox({
       sandboxId,
       image: task.image ?? DEFAULT_SANDBOX_IMAGE,

@@ -31,6 +31,16 @@ describe('grading in a fresh container (real Docker, local repository at base_co
     expect(result.log).toMatch(/\$ run tests/);
   });
 
+  it('grades a retry from scratch even when a crashed attempt left its patched container', async () => {
+    const gradeId = `retry-${randomUUID().slice(0, 8)}`;
+    // What a worker that died mid-grading leaves: the grading container, already patched.
+    await createSandbox({ sandboxId: `grade-${gradeId}`, runId: 'grading-test', episodeId: gradeId });
+    await prepareRepository(`grade-${gradeId}`, task, reposDir);
+    await execInSandbox({ sandboxId: `grade-${gradeId}`, command: `sed -i 's/range(len(values) - 1)/range(len(values))/' calc/sums.py && echo 'def test_x(): pass' > tests/test_running.py` });
+    const again = await grade(task.patch, { gradeId });
+    expect(again).toMatchObject({ reward: 1, reason: 'all_tests_passed' });
+  });
+
   it('gives reward 0 to the empty patch: FAIL_TO_PASS fails, PASS_TO_PASS passes', async () => {
     const result = await grade('');
     expect(result.reward).toBe(0);
