@@ -1,4 +1,5 @@
 import { sandboxWorker } from './definitions';
 import { main } from './run';
+import { startSandboxReaper } from './sandboxReaper';
 
-main('sandbox', [sandboxWorker]);
+main('sandbox', [sandboxWorker], [startSandboxReaper]);

@@ -1,5 +1,5 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { reapSandboxes } from '../../activities/sandbox/reaper';
+import { workflowRunningCheck } from '../../activities/sandbox/workflowOwner';
 import { stringFlag, type ParsedArgs } from '../args';
 import { connectClient } from '../client';
 
@@ -7,17 +7,7 @@ import { connectClient } from '../client';
 export async function reapCommand(args: ParsedArgs): Promise<number> {
   const graceSeconds = Number(stringFlag(args, 'grace') ?? 60);
   const client = await connectClient();
-  const isRunning = async (workflowId: string) => {
-    if (!workflowId) return false;
-    try {
-      const description = await client.workflow.getHandle(workflowId).describe();
-      return description.status.name === 'RUNNING';
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
-    }
-  };
-  const { removed, kept } = await reapSandboxes(isRunning, graceSeconds * 1000);
+  const { removed, kept } = await reapSandboxes(workflowRunningCheck(client), graceSeconds * 1000);
   for (const r of removed) console.log(`removed ${r.name} (run ${r.runId}, workflow ${r.episodeId})`);
   console.log(`${removed.length} removed, ${kept} kept`);
   await client.connection.close();

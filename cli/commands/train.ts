@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { IterationMetrics, TrainingStatus } from '../../core/runStatus';
 import { TASK_QUEUES } from '../../core/taskQueues';
@@ -29,7 +30,8 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   let detached = false;
   process.once('SIGINT', () => {
     detached = true;
-    console.error(`\n[swe-rl] detached; the run goes on (swe-rl status ${config.runId})`);
+    // Synchronous: process.exit would drop output still buffered for a pipe.
+    writeSync(2, `\n[swe-rl] detached; the run goes on (swe-rl status ${config.runId})\n`);
     process.exit(130);
   });
   const finished = handle.result().then(

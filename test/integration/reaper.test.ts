@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { createSandbox, destroySandbox } from '../../activities/sandbox/sandboxActivities';
-import { runProjectAsync } from './support/processes';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, runProjectAsync } from './support/processes';
 import { connectTestClient, containerExists, requireDocker } from './support/services';
 
 describe('swe-rl reap', () => {
@@ -37,6 +39,28 @@ describe('swe-rl reap', () => {
     } finally {
       await handle.terminate('test done');
       for (const name of [kept, orphan, `${orphan}-cli-alive`, `${orphan}-cli-dead`]) await destroySandbox(name);
+    }
+  });
+
+  it('runs in the sandbox worker: a sweep at start removes orphans', async () => {
+    const orphan = `sbx-reap-worker-${randomUUID().slice(0, 8)}`;
+    await createSandbox({ sandboxId: orphan, runId: 'reaper-test', episodeId: `gone-${orphan}`, owner: 'workflow' });
+    const worker = spawn('node', [path.join(ROOT, 'dist/workers/sandbox.js')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SWE_RL_REAP_GRACE_SECONDS: '0' },
+    });
+    let output = '';
+    worker.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      const deadline = Date.now() + 60_000;
+      while ((await containerExists(docker, orphan)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      expect(await containerExists(docker, orphan)).toBe(false);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(output).toMatch(new RegExp(`reaper removed .*${orphan}`));
+    } finally {
+      worker.kill('SIGTERM');
+      await destroySandbox(orphan);
     }
   });
 });

@@ -141,7 +141,9 @@ describe('trainingRun (real dev server, Docker, CPU policy server, Python traine
     expect(stderr).toMatch(/detached; the run goes on/);
     const handle = client.workflow.getHandle(config.runId);
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    await handle.terminate('test done');
+    // Cancel (not terminate): cancellation reaches the episodes, which destroy their sandboxes.
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
   });
 
   it('pauses, resumes and drains on signals, and answers the status query', async () => {
