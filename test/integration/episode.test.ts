@@ -2,23 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import type { EpisodeSummary } from '../../activities/store/episodeActivities';
 import { readTurns } from '../../activities/store/episodeStore';
 import type { EpisodeInput } from '../../core/episodeInput';
 import { TASK_QUEUES } from '../../core/taskQueues';
 import { makeCalcTask } from './support/fixtureRepo';
-import { buildTinyModel, startPolicyServer, type PythonProcess } from './support/pythonServices';
-import { connectTestClient, requireDocker } from './support/services';
-import { startTestWorkers, type RunningWorkers } from './support/testWorkers';
+import { startPipelineServices, type PipelineServices } from './support/pipelineServices';
+import { requireDocker } from './support/services';
 
 // A whole episode through Temporal with every real part: the tiny model on the CPU policy server,
 // a Docker sandbox with the repository and tools, the store, grading; then a task group of G.
 describe('episode and taskGroup workflows (real dev server, Docker, CPU policy server)', () => {
-  let server: PythonProcess & { url: string };
-  let workers: RunningWorkers;
-  let client: Client;
+  let services: PipelineServices;
   let docker: Docker;
   const { reposDir, task } = makeCalcTask();
   const runsDir = mkdtempSync(path.join(os.tmpdir(), 'swe-rl-runs-'));
@@ -30,26 +26,20 @@ describe('episode and taskGroup workflows (real dev server, Docker, CPU policy s
     runsDir,
     runId,
     reposDir,
-    policy: { serverUrl: server.url, model: 'policy', sampling: { temperature: 1, top_p: 1, top_k: -1, min_p: 0, repetition_penalty: 1 }, requestTimeoutSeconds: 60 },
+    policy: { serverUrl: services.server.url, model: 'policy', sampling: { temperature: 1, top_p: 1, top_k: -1, min_p: 0, repetition_penalty: 1 }, requestTimeoutSeconds: 60 },
     limits: { maxTurns: 3, contextTokens: 4096, maxTokensPerTurn: 48, commandTimeoutSeconds: 20, maxObservationChars: 2000, testTimeoutSeconds: 60 },
   });
 
   beforeAll(async () => {
     docker = await requireDocker();
-    server = await startPolicyServer(buildTinyModel());
-    client = await connectTestClient();
-    workers = await startTestWorkers();
+    services = await startPipelineServices({ trainer: false });
   });
 
-  afterAll(async () => {
-    await workers?.stop();
-    await client?.connection.close();
-    await server?.stop();
-  });
+  afterAll(async () => services?.stop());
 
   it('runs an episode to its end, stores every turn whole and leaves no container', async () => {
     const input: EpisodeInput = { ...shared(), task, episodeKey: 'single/fixture__calc-1/s0/a0', sample: 0, attempt: 0 };
-    const summary = (await client.workflow.execute('episode', { taskQueue: TASK_QUEUES.orchestrator, workflowId: `${runId}/single`, args: [input] })) as EpisodeSummary;
+    const summary = (await services.client.workflow.execute('episode', { taskQueue: TASK_QUEUES.orchestrator, workflowId: `${runId}/single`, args: [input] })) as EpisodeSummary;
     expect(summary.status).toBe('completed');
     expect(['submitted', 'turn_limit', 'context_limit']).toContain(summary.endReason);
     expect(summary.steps).toBeGreaterThan(0);
@@ -69,13 +59,13 @@ describe('episode and taskGroup workflows (real dev server, Docker, CPU policy s
   });
 
   it('runs G episodes of one task as children with readable ids', async () => {
-    const summaries = (await client.workflow.execute('taskGroup', {
+    const summaries = (await services.client.workflow.execute('taskGroup', {
       taskQueue: TASK_QUEUES.orchestrator,
       workflowId: `${runId}/group`,
       args: [{ episode: shared(), taskFile, instanceId: task.instance_id, phase: 'group', samples: 3, concurrency: 2 }],
     })) as EpisodeSummary[];
     expect(summaries.map((s) => s.episodeKey)).toEqual(['group/fixture__calc-1/s0/a0', 'group/fixture__calc-1/s1/a0', 'group/fixture__calc-1/s2/a0']);
-    const child = await client.workflow.getHandle(`${runId}/group/fixture__calc-1/s1/a0`).describe();
+    const child = await services.client.workflow.getHandle(`${runId}/group/fixture__calc-1/s1/a0`).describe();
     expect(child.status.name).toBe('COMPLETED');
     expect(existsSync(path.join(runsDir, runId, 'episodes', 'group', 'fixture__calc-1'))).toBe(true);
     expect(readdirSync(path.join(runsDir, runId, 'episodes', 'group', 'fixture__calc-1')).sort()).toEqual(['s0', 's1', 's2']);

@@ -1,32 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import type Docker from 'dockerode';
 import { readTurns } from '../../activities/store/episodeStore';
 import { TASK_QUEUES } from '../../core/taskQueues';
 import type { TrainingRunResult } from '../../workflows/trainingRun';
 import { ROOT } from './support/processes';
-import { buildTinyModel, startPolicyServer, startTrainerWorker, type PythonProcess } from './support/pythonServices';
+import { startPipelineServices, type PipelineServices } from './support/pipelineServices';
+import { startUntilReady, type StartedProcess } from './support/pythonServices';
 import { smallRunConfig, smallTaskSet } from './support/runFixture';
-import { connectTestClient, requireDocker } from './support/services';
+import { requireDocker } from './support/services';
 
 /** The production worker process (dist build): orchestrator, sandbox and policy queues. */
-function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn('node', [path.join(ROOT, 'dist/workers/allInOne.js')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (/worker polling/.test(output)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-  });
+function startWorkerProcess(): Promise<StartedProcess> {
+  return startUntilReady('node', [path.join(ROOT, 'dist/workers/allInOne.js')], /worker polling/, { detached: true, timeoutMs: 60_000 });
 }
 
 function findFiles(dir: string, name: RegExp, out: string[] = []): string[] {
@@ -43,37 +29,31 @@ function findFiles(dir: string, name: RegExp, out: string[] = []): string[] {
 // it again: the run completes, no train step is applied twice, no container is left, and every
 // stored trajectory is whole.
 describe('a run survives its workers being killed mid-episode', () => {
-  let server: PythonProcess & { url: string };
-  let trainerWorker: PythonProcess;
-  let worker: ChildProcess | undefined;
-  let client: Client;
+  let services: PipelineServices;
+  let worker: StartedProcess | undefined;
   let docker: Docker;
 
   beforeAll(async () => {
     docker = await requireDocker();
     if (!existsSync(path.join(ROOT, 'dist/workers/allInOne.js'))) throw new Error('build first: npm run build');
-    const modelDir = buildTinyModel();
-    [server, trainerWorker] = await Promise.all([startPolicyServer(modelDir), startTrainerWorker()]);
-    (globalThis as { modelDir?: string }).modelDir = modelDir;
-    client = await connectTestClient();
+    services = await startPipelineServices({ workers: false });
   });
 
   afterAll(async () => {
-    if (worker?.pid) process.kill(-worker.pid, 'SIGKILL');
-    await client?.connection.close();
-    await Promise.all([server?.stop(), trainerWorker?.stop()]);
+    if (worker?.process.pid) process.kill(-worker.process.pid, 'SIGKILL');
+    await services?.stop();
   });
 
   it('completes after a kill -9 and restart of the workers', async () => {
     const tasks = smallTaskSet(2, 1);
-    const config = smallRunConfig(`resume-${Date.now().toString(36)}`, server.url, (globalThis as { modelDir?: string }).modelDir!, tasks, {
+    const config = smallRunConfig(`resume-${Date.now().toString(36)}`, services.server.url, services.modelDir, tasks, {
       rft: { enabled: false, samplesPerTask: 1, maxTurns: 1, contextTokens: 8192 },
       stages: [{ name: 'stage1', iterations: 2, problemsPerIteration: 2, groupSize: 2, maxTurns: 6, lengthThreshold: 1, contextTokens: 8192, maxTokensPerTurn: 24 }],
       evaluation: { everyIterations: 0, runs: 1, maxTurns: 1, contextTokens: 8192 },
     });
     const runDir = path.join(tasks.dir, 'runs', config.runId);
     worker = await startWorkerProcess();
-    const handle = await client.workflow.start('trainingRun', { taskQueue: TASK_QUEUES.orchestrator, workflowId: config.runId, args: [config] });
+    const handle = await services.client.workflow.start('trainingRun', { taskQueue: TASK_QUEUES.orchestrator, workflowId: config.runId, args: [config] });
 
     // Wait until an episode is mid-way (a second turn stored), then kill the worker process group.
     const deadline = Date.now() + 120_000;
@@ -81,7 +61,7 @@ describe('a run survives its workers being killed mid-episode', () => {
       if (Date.now() > deadline) throw new Error('no episode reached its second turn');
       await new Promise((r) => setTimeout(r, 100));
     }
-    process.kill(-worker.pid!, 'SIGKILL');
+    process.kill(-worker.process.pid!, 'SIGKILL');
     const containersDuringOutage = await docker.listContainers({ filters: { label: [`swe-rl.run=${config.runId}`] } });
     expect(containersDuringOutage.length).toBeGreaterThan(0); // the kill really was mid-episode
     await new Promise((r) => setTimeout(r, 2000));

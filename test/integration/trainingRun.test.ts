@@ -9,17 +9,15 @@ import { TASK_QUEUES } from '../../core/taskQueues';
 import type { TrainingRunResult } from '../../workflows/trainingRun';
 import { spawn } from 'node:child_process';
 import { ROOT, runProjectAsync } from './support/processes';
-import { buildTinyModel, startPolicyServer, startTrainerWorker, type PythonProcess } from './support/pythonServices';
+import { startPipelineServices, type PipelineServices } from './support/pipelineServices';
 import { smallRunConfig, smallTaskSet } from './support/runFixture';
-import { connectTestClient, requireDocker } from './support/services';
+import { requireDocker } from './support/services';
 import { temporalCli } from './support/temporalCli';
-import { startTestWorkers, type RunningWorkers } from './support/testWorkers';
 
 // The whole pipeline on real parts: RFT, two RL iterations, an evaluation, metrics and the plot.
 describe('trainingRun (real dev server, Docker, CPU policy server, Python trainer)', () => {
-  let server: PythonProcess & { url: string };
-  let trainerWorker: PythonProcess;
-  let workers: RunningWorkers;
+  let services: PipelineServices;
+  let server: PipelineServices['server'];
   let client: Client;
   let modelDir: string;
   const tasks = smallTaskSet();
@@ -27,17 +25,11 @@ describe('trainingRun (real dev server, Docker, CPU policy server, Python traine
 
   beforeAll(async () => {
     await requireDocker();
-    modelDir = buildTinyModel();
-    [server, trainerWorker] = await Promise.all([startPolicyServer(modelDir), startTrainerWorker()]);
-    client = await connectTestClient();
-    workers = await startTestWorkers();
+    services = await startPipelineServices();
+    ({ server, client, modelDir } = services);
   });
 
-  afterAll(async () => {
-    await workers?.stop();
-    await client?.connection.close();
-    await Promise.all([server?.stop(), trainerWorker?.stop()]);
-  });
+  afterAll(async () => services?.stop());
 
   it('runs RFT, two RL iterations and an evaluation, writing metrics and the learning curve', async () => {
     const config = smallRunConfig(`${id}-full`, server.url, modelDir, tasks);

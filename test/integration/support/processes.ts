@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,13 +38,37 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Like runProject, without blocking the event loop. */
-export function runProjectAsync(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 600_000): Promise<Run> {
-  const { execFile } = require('node:child_process') as typeof import('node:child_process');
+/**
+ * Runs a program without blocking the event loop (in-process workers must keep running
+ * meanwhile); a non-zero exit is a result, not an error.
+ */
+export function runAsync(file: string, args: string[], env: Record<string, string> = {}, timeoutMs = 600_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    execFile(path.join(ROOT, command), args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(file, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') return reject(error);
       resolve({ status: error ? Number(error.code) : 0, stdout, stderr });
     });
   });
+}
+
+/** Like runProject, without blocking the event loop. */
+export function runProjectAsync(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 600_000): Promise<Run> {
+  return runAsync(path.join(ROOT, command), args, env, timeoutMs);
+}
+
+/**
+ * Environment for a second dev server of a test's own (ports, SQLite file, state and logs in a
+ * temporary folder), started by infra/temporal.sh and stopped by infra/down.sh.
+ */
+export function isolatedTemporal(frontendPort: number, uiPort: number, extra: Record<string, string> = {}): { env: Record<string, string>; address: string; dir: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'swe-rl-temporal-'));
+  const env = {
+    SWE_RL_STATE_DIR: path.join(dir, 'state'),
+    SWE_RL_LOG_DIR: path.join(dir, 'logs'),
+    TEMPORAL_DB_FILE: path.join(dir, 'temporal.sqlite'),
+    TEMPORAL_FRONTEND_PORT: String(frontendPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    ...extra,
+  };
+  return { env, address: `127.0.0.1:${frontendPort}`, dir };
 }

@@ -32,16 +32,31 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface PythonProcess {
+/** A program a test started and will stop. */
+export interface StartedProcess {
   process: ChildProcess;
   output: () => string;
   stop(): Promise<void>;
 }
 
 /** Starts a Python module and waits until it prints `ready`. */
-export function startPython(args: string[], ready: RegExp, timeoutMs = 120_000, temporalAddress = TEMPORAL_ADDRESS): Promise<PythonProcess> {
+export function startPython(args: string[], ready: RegExp, timeoutMs = 120_000, temporalAddress = TEMPORAL_ADDRESS): Promise<StartedProcess> {
   requireVenv();
-  const child = spawn(PYTHON, ['-u', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress } });
+  return startUntilReady(PYTHON, ['-u', ...args], ready, { env: { TEMPORAL_ADDRESS: temporalAddress }, timeoutMs });
+}
+
+/**
+ * Starts a program and waits until its output matches `ready`. With `detached` it leads its own
+ * process group, so a test can kill it and everything it started at once.
+ */
+export function startUntilReady(
+  file: string,
+  args: string[],
+  ready: RegExp,
+  options: { env?: Record<string, string>; timeoutMs?: number; detached?: boolean } = {},
+): Promise<StartedProcess> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const child = spawn(file, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env }, detached: options.detached });
   let output = '';
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -68,7 +83,7 @@ export function startPython(args: string[], ready: RegExp, timeoutMs = 120_000, 
   });
 }
 
-export async function startPolicyServer(modelDir: string, extra: string[] = []): Promise<PythonProcess & { url: string }> {
+export async function startPolicyServer(modelDir: string, extra: string[] = []): Promise<StartedProcess & { url: string }> {
   const port = await freePort();
   const server = await startPython(
     ['-m', 'swe_rl_trainer.policy_server', '--model', modelDir, '--port', String(port), '--threads', '1', ...extra],
@@ -77,6 +92,6 @@ export async function startPolicyServer(modelDir: string, extra: string[] = []):
   return { ...server, url: `http://127.0.0.1:${port}` };
 }
 
-export function startTrainerWorker(temporalAddress = TEMPORAL_ADDRESS): Promise<PythonProcess> {
+export function startTrainerWorker(temporalAddress = TEMPORAL_ADDRESS): Promise<StartedProcess> {
   return startPython(['-m', 'swe_rl_trainer.worker'], /trainer worker polling/, 120_000, temporalAddress);
 }

@@ -1,9 +1,8 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { ROOT, runAsync, type Run } from './processes';
 import { TEMPORAL_ADDRESS } from './services';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /** The temporal CLI: from PATH, else the one infra/temporal.sh built into .tools/bin. */
 export function temporalBinary(): string {
@@ -14,23 +13,7 @@ export function temporalBinary(): string {
   throw new Error('no temporal CLI: run infra/temporal.sh ensure-cli');
 }
 
-export interface CliResult {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI without blocking the event loop (in-process workers must keep running meanwhile). */
-export function temporalCli(args: string[], timeoutMs = 120_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      temporalBinary(),
-      [...args, '--address', TEMPORAL_ADDRESS],
-      { encoding: 'utf8', timeout: timeoutMs },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error);
-        resolve({ status: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-  });
+/** Runs the CLI against the dev server without blocking the event loop. */
+export function temporalCli(args: string[], timeoutMs = 120_000, address = TEMPORAL_ADDRESS): Promise<Run> {
+  return runAsync(temporalBinary(), [...args, '--address', address], {}, timeoutMs);
 }
