@@ -43,3 +43,9 @@ export interface ExecResult {
   timedOut: boolean;
   durationMs: number;
 }
+
+/** Docker-safe sandbox id derived from a workflow id (which may hold any characters). */
+export function sandboxIdFor(workflowId: string, runId: string): string {
+  const slug = workflowId.replace(/[^a-zA-Z0-9_.-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '').slice(0, 100);
+  return `sbx-${slug || 'wf'}-${runId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 12)}`;
+}

@@ -1,5 +1,4 @@
-/** Quotes one word for POSIX shells: safe for any content, including quotes and newlines. */
-export function shellQuote(word: string): string {
-  if (/^[A-Za-z0-9_./:=@%+-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+/** Quotes text as one bash word: single quotes, with each embedded quote written as '\''. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -2,7 +2,7 @@ import { ActivityFailure, ApplicationFailure, CancellationScope, workflowInfo } 
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import type { ShellState } from '../core/agent/shellCommand';
 import { episodeInputSchema } from '../core/episodeInput';
-import { sandboxIdFor } from '../core/sandboxCommandInput';
+import { sandboxIdFor } from '../core/sandboxSpec';
 import { policyActivities, sandboxLifecycle, sandboxTurnActivities, storeActivities } from './activityProxies';
 import { parseWorkflowInput } from './validateInput';
 

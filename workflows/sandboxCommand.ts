@@ -1,6 +1,6 @@
 import { CancellationScope, workflowInfo } from '@temporalio/workflow';
-import { sandboxCommandInputSchema, sandboxIdFor, type SandboxCommandResult } from '../core/sandboxCommandInput';
-import { sandboxLimitsSchema } from '../core/sandboxSpec';
+import { sandboxCommandInputSchema, type SandboxCommandResult } from '../core/sandboxCommandInput';
+import { sandboxIdFor, sandboxLimitsSchema } from '../core/sandboxSpec';
 import { sandboxExec, sandboxLifecycle } from './activityProxies';
 import { parseWorkflowInput } from './validateInput';
 

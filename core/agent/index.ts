@@ -32,4 +32,4 @@ export {
   type ToolCommand,
 } from './toolsInstall';
 export { buildPatchScript, type PatchScriptOptions } from './patchScript';
-export { shellQuote } from './shellQuote';
+export { shellQuote } from '../shellQuote';

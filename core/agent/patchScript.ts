@@ -1,4 +1,4 @@
-import { shellQuote } from './shellQuote';
+import { shellQuote } from '../shellQuote';
 
 export interface PatchScriptOptions {
   repoDir?: string;

@@ -1,4 +1,4 @@
-import { shellQuote } from './shellQuote';
+import { shellQuote } from '../shellQuote';
 import { DEFAULT_TOOLS_HOME, DEFAULT_TOOLS_STATE_FILE, toolsBinDir } from './toolsInstall';
 
 /** Starts each line of the report that the command script appends to the output. */

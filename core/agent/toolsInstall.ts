@@ -1,4 +1,4 @@
-import { shellQuote } from './shellQuote';
+import { shellQuote } from '../shellQuote';
 
 /** Where the tool program and its wrapper executables live inside every sandbox. */
 export const DEFAULT_TOOLS_HOME = '/opt/swe-rl';

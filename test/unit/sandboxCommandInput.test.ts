@@ -1,5 +1,5 @@
-import { sandboxCommandInputSchema, sandboxIdFor } from '../../core/sandboxCommandInput';
-import { sandboxIdSchema } from '../../core/sandboxSpec';
+import { sandboxCommandInputSchema } from '../../core/sandboxCommandInput';
+import { sandboxIdFor, sandboxIdSchema } from '../../core/sandboxSpec';
 
 describe('sandboxCommandInputSchema', () => {
   it('fills defaults: base image, no network, a timeout', () => {
