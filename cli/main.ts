@@ -9,6 +9,8 @@ import { trainCommand } from './commands/train';
 import { statusCommand } from './commands/status';
 import { evalCommand, scheduleEvalCommand } from './commands/evaluate';
 import { runInfraScript } from './infraScripts';
+import { promptCommand } from './commands/prompt';
+import { reportCommand } from './commands/report';
 
 const USAGE = `usage: swe-rl <command> [options]
 
@@ -36,6 +38,11 @@ commands:
   schedule-eval [--config FILE] [--every 1h] [--id ID]
                       a Temporal Schedule that evaluates the run's newest checkpoint
   reap [--grace S]    remove sandbox containers whose workflow is no longer running
+  report RUN [--control RUN] [--runs-dir DIR]
+                      Pass@1 +- SEM, Pass@5, steps and format errors of base, RFT, RL (and control);
+                      writes runs/RUN/report.json and the learning curve
+  prompt [--style full|compact] [--issue TEXT]
+                      the opening messages of an episode, as JSON
 `;
 
 async function dispatch(argv: string[]): Promise<number> {
@@ -70,6 +77,10 @@ async function dispatch(argv: string[]): Promise<number> {
       return evalCommand(parseArgs(optionArgs));
     case 'schedule-eval':
       return scheduleEvalCommand(parseArgs(optionArgs));
+    case 'report':
+      return reportCommand(parseArgs(optionArgs));
+    case 'prompt':
+      return promptCommand(parseArgs(optionArgs));
     case 'reap':
       return reapCommand(parseArgs(optionArgs));
     case undefined:

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { promptStyleSchema } from './agent/promptStyle';
 import { samplingSchema } from './policy/sampling';
 import { sandboxLimitsSchema } from './sandboxSpec';
 import { taskSchema } from './tasks/taskSchema';
@@ -32,6 +33,7 @@ export const episodeInputSchema = z.strictObject({
   sandboxLimits: sandboxLimitsSchema.partial().default({}),
   policy: policyEndpointSchema,
   limits: episodeLimitsSchema,
+  promptStyle: promptStyleSchema.default('full'),
 });
 export type EpisodeInput = z.input<typeof episodeInputSchema>;
 export type EpisodeLimits = z.output<typeof episodeLimitsSchema>;

@@ -22,6 +22,7 @@ export function sharedEpisodeInput(
       requestTimeoutSeconds: config.policyServer.requestTimeoutSeconds,
       expectedPolicyVersion: policyVersion,
     },
+    promptStyle: config.agent.promptStyle,
     limits: {
       maxTurns: limits.maxTurns,
       contextTokens: limits.contextTokens,

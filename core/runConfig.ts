@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { promptStyleSchema } from './agent/promptStyle';
 import { samplingSchema } from './policy/sampling';
 import { sandboxLimitsSchema } from './sandboxSpec';
 
@@ -34,6 +35,9 @@ export const runConfigSchema = z
       url: z.url(),
       requestTimeoutSeconds: z.number().positive().default(600),
     }),
+    /** Control runs: rewards are shuffled across the episodes of each rollout, so they carry no information. */
+    shuffleRewards: z.boolean().default(false),
+    agent: z.strictObject({ promptStyle: promptStyleSchema.default('full') }).default({ promptStyle: 'full' }),
     sampling: samplingSchema.omit({ max_tokens: true }).default(samplingSchema.omit({ max_tokens: true }).parse({})),
     tasks: z.strictObject({
       trainFile: z.string().min(1),
@@ -64,6 +68,8 @@ export const runConfigSchema = z
       runs: z.number().int().min(1).default(1),
       maxTurns: z.number().int().min(1),
       contextTokens: z.number().int().min(256),
+      /** Evaluate the base policy, the policy after RFT and the final policy (labels base, rft, rl). */
+      milestones: z.boolean().default(false),
     }),
     trainer: z.strictObject({
       microBatchSize: z.number().int().min(1).default(4),

@@ -38,7 +38,7 @@ export interface EvaluationSummary {
 /** What the trainingRun workflow's `status` query answers. */
 export interface TrainingStatus {
   runId: string;
-  phase: 'starting' | 'rft' | 'rl' | 'done';
+  phase: 'starting' | 'eval' | 'rft' | 'rl' | 'done';
   stage: string | null;
   stageIndex: number;
   iteration: number;

@@ -14,7 +14,11 @@ SANDBOX_IMAGE="${SWE_RL_SANDBOX_IMAGE:-swe-rl-sandbox:bookworm}"
 SANDBOX_SUITE="${SWE_RL_SANDBOX_SUITE:-bookworm}"
 # The local base model (infra/local-model.sh builds it) and the CPU policy server that serves it
 # (infra/policy-server.sh); configs/local.json points at both.
-SWE_RL_LOCAL_MODEL="${SWE_RL_LOCAL_MODEL:-$SWE_RL_DATA_DIR/models/tiny-base}"
+# The local base is the warm-started tiny model (infra/drill-model.sh) trained for the drill suite.
+SWE_RL_LOCAL_MODEL="${SWE_RL_LOCAL_MODEL:-$SWE_RL_DATA_DIR/models/drill-base}"
+SWE_RL_DRILLS_DIR="${SWE_RL_DRILLS_DIR:-$SWE_RL_DATA_DIR/drills}"
+# The untrained tiny model (infra/local-model.sh), for smoke runs and as the warm start's shape.
+SWE_RL_TINY_MODEL="${SWE_RL_TINY_MODEL:-$SWE_RL_DATA_DIR/models/tiny-base}"
 SWE_RL_POLICY_MODEL="${SWE_RL_POLICY_MODEL:-$SWE_RL_LOCAL_MODEL}"
 SWE_RL_POLICY_PORT="${SWE_RL_POLICY_PORT:-8300}"
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Builds the base model for local CPU runs (the tiny Qwen2-shaped model, seeded, from nothing) into
-# $SWE_RL_LOCAL_MODEL (default .data/models/tiny-base, where configs/local.json looks for it);
-# skips when it is there. `local-model.sh [DIR]` builds into DIR instead.
+# Builds the untrained tiny model (Qwen2-shaped, seeded, from nothing) into $SWE_RL_TINY_MODEL
+# (default .data/models/tiny-base); skips when it is there. `local-model.sh [DIR]` builds into DIR
+# instead. The local profile's base policy is this model warm-started: infra/drill-model.sh.
 # The build goes to a temporary folder that is renamed at the end, so an interrupted build never
-# looks complete. (A warm-started model will replace the tiny one later; the path stays.)
+# looks complete.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-out=$(root_path "${1:-$SWE_RL_LOCAL_MODEL}")
+out=$(root_path "${1:-$SWE_RL_TINY_MODEL}")
 if [ -f "$out/config.json" ]; then
   log "local model already built at $out"
   exit 0

@@ -5,7 +5,7 @@
 #                             STATE_DIR/policy-server.pid, log LOG_DIR/policy-server.log
 #   policy-server.sh stop     stop the one `start` started, by its pid
 #   policy-server.sh healthy  succeed when a policy server answers /health on the port
-# Model: SWE_RL_POLICY_MODEL (default .data/models/tiny-base, built by infra/local-model.sh);
+# Model: SWE_RL_POLICY_MODEL (default .data/models/drill-base, built by infra/drill-model.sh);
 # port: SWE_RL_POLICY_PORT (default 8300); start timeout: SWE_RL_POLICY_START_TIMEOUT (120s).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -31,7 +31,7 @@ start() {
   fi
   port_taken && die "port $SWE_RL_POLICY_PORT is taken by something that is not a policy server (set SWE_RL_POLICY_PORT)"
   [ -x "$SWE_RL_VENV/bin/python" ] || die "no Python environment at $SWE_RL_VENV (run infra/python-env.sh)"
-  [ -f "$model/config.json" ] || die "no model at $model (run infra/local-model.sh)"
+  [ -f "$model/config.json" ] || die "no model at $model (run infra/drill-model.sh)"
   mkdir -p "$SWE_RL_STATE_DIR" "$SWE_RL_LOG_DIR"
   local logfile="$SWE_RL_LOG_DIR/$name.log"
   : > "$logfile"

@@ -54,7 +54,7 @@ elif [ "$workers" = 1 ]; then
   if [ -x "$SWE_RL_VENV/bin/python" ] && [ -f "$(root_path "$SWE_RL_POLICY_MODEL")/config.json" ]; then
     "$here/policy-server.sh" start
   else
-    log "warning: no local model at $SWE_RL_POLICY_MODEL (or no Python environment); CPU policy server not started (run infra/local-model.sh)"
+    log "warning: no local model at $SWE_RL_POLICY_MODEL (or no Python environment); CPU policy server not started (run infra/drill-model.sh)"
   fi
 fi
 log "Temporal Web UI: http://localhost:$TEMPORAL_UI_PORT"

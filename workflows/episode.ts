@@ -54,7 +54,7 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
       runId: input.runId,
       episodeId: info.workflowId,
     });
-    await storeActivities.initEpisode({ ...ref, problemStatement: input.task.problem_statement, commandTimeoutSeconds: limits.commandTimeoutSeconds });
+    await storeActivities.initEpisode({ ...ref, problemStatement: input.task.problem_statement, commandTimeoutSeconds: limits.commandTimeoutSeconds, promptStyle: input.promptStyle });
     let state: ShellState = { cwd: '/testbed', openFile: null };
     for (let turn = 1; turn <= limits.maxTurns; turn++) {
       const reply = await policy.policyTurn({

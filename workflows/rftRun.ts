@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { sharedEpisodeInput } from '../core/episodeSettings';
 import { rolloutMetrics } from '../core/rl/iterationBatch';
+import { deriveSeed } from '../core/rl/seededSample';
+import { shuffleRewards } from '../core/rl/shuffleRewards';
 import { runConfigSchema } from '../core/runConfig';
 import { sharedTrainerOptions } from '../core/trainerOptions';
 import type { IterationMetrics } from '../core/runStatus';
@@ -52,7 +54,8 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
     return summaries;
   });
   const outcomes = groups.flat();
-  const passing = outcomes.filter((o) => o.status === 'completed' && o.testReward === 1);
+  const credited = config.shuffleRewards ? shuffleRewards(outcomes, deriveSeed(config.seed, 0)) : outcomes;
+  const passing = credited.filter((o) => o.status === 'completed' && o.testReward === 1);
   const rolloutSeconds = (clock() - rolloutStart) / 1000;
 
   const trainStart = clock();

@@ -4,6 +4,7 @@ import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { sharedEpisodeInput } from '../core/episodeSettings';
 import { buildIterationBatch, rolloutMetrics } from '../core/rl/iterationBatch';
 import { deriveSeed, sampleWithoutReplacement } from '../core/rl/seededSample';
+import { shuffleRewards } from '../core/rl/shuffleRewards';
 import { runConfigSchema } from '../core/runConfig';
 import { sharedTrainerOptions } from '../core/trainerOptions';
 import type { EvaluationSummary, IterationMetrics } from '../core/runStatus';
@@ -68,7 +69,8 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
   const rolloutSeconds = (clock() - rolloutStart) / 1000;
 
   const advantageStart = clock();
-  const batch = buildIterationBatch(outcomes, stage.lengthThreshold, stage.maxTurns);
+  const credited = config.shuffleRewards ? shuffleRewards(outcomes, deriveSeed(config.seed, 1_000_000 + input.iteration)) : outcomes;
+  const batch = buildIterationBatch(credited, stage.lengthThreshold, stage.maxTurns);
   const rollout = rolloutMetrics(outcomes, stage.lengthThreshold, stage.maxTurns);
   await storeActivities.recordTaskStats({
     runsDir: config.runsDir,

@@ -15,6 +15,7 @@ import { curriculumFilter } from '../core/rl/curriculum';
 import { runConfigSchema, type RunConfig } from '../core/runConfig';
 import type { IterationMetrics, TrainingStatus } from '../core/runStatus';
 import { storeActivities } from './activityProxies';
+import type { EvaluationSummary } from '../core/runStatus';
 import type { RftResult } from './rftRun';
 import type { RlIterationResult } from './rlIteration';
 import { searchAttributes } from './searchAttributes';
@@ -32,6 +33,8 @@ export const runStateSchema = z.strictObject({
   allowedTaskIds: z.array(z.string()).nullable(),
   paused: z.boolean(),
   lastMetrics: z.any().nullable(),
+  /** Milestone evaluations done so far (base, rft, rl). */
+  evaluated: z.array(z.string()).default([]),
 });
 export type RunState = z.output<typeof runStateSchema>;
 
@@ -60,6 +63,7 @@ const INITIAL_STATE: RunState = {
   allowedTaskIds: null,
   paused: false,
   lastMetrics: null,
+  evaluated: [],
 };
 
 /**
@@ -108,6 +112,25 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
   await condition(() => !state.paused || draining);
   if (draining) return result('drained');
 
+  const milestone = async (label: 'base' | 'rft' | 'rl', checkpointPath?: string): Promise<void> => {
+    phase = 'eval';
+    upsertSearchAttributes(searchAttributes(config.runId, `eval-${label}`, state.iteration, 'trainingRun'));
+    await executeChild('evalRun', {
+      workflowId: `${config.runId}/eval-${label}`,
+      args: [{ config, label, policyVersion: state.policyVersion, checkpointPath }],
+      typedSearchAttributes: searchAttributes(config.runId, `eval-${label}`, state.iteration, 'evalRun'),
+    }) as Promise<EvaluationSummary>;
+    state.evaluated = [...state.evaluated, label];
+  };
+  const milestones = config.evaluation.milestones;
+
+  if (milestones && !state.evaluated.includes('base')) {
+    // The base weights are published as version 0 first, so a server restarted on them or still
+    // serving them both work; a server already past version 0 is refused with a clear error.
+    await milestone('base', config.model.basePath);
+    return continueAsNew<typeof trainingRun>(config, state);
+  }
+
   if (config.rft?.enabled && !state.rftDone) {
     phase = 'rft';
     upsertSearchAttributes(searchAttributes(config.runId, 'rft', 0, 'trainingRun'));
@@ -121,8 +144,14 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     return continueAsNew<typeof trainingRun>(config, state);
   }
 
+  if (milestones && config.rft?.enabled && !state.evaluated.includes('rft')) {
+    await milestone('rft');
+    return continueAsNew<typeof trainingRun>(config, state);
+  }
+
   const stage = config.stages[state.stageIndex];
   if (!stage) {
+    if (milestones && !state.evaluated.includes('rl')) await milestone('rl');
     phase = 'done';
     return result('completed');
   }
@@ -158,7 +187,7 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     state.allowedTaskIds = null;
   }
   if (draining) return result('drained');
-  if (state.stageIndex >= config.stages.length) {
+  if (state.stageIndex >= config.stages.length && !milestones) {
     phase = 'done';
     return result('completed');
   }

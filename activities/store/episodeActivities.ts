@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { firstUserMessage, systemPrompt } from '../../core/agent/prompts';
+import { episodePrompt, type PromptStyle } from '../../core/agent/promptStyle';
 import type { EpisodePrompt } from '../../core/agent/conversation';
 import { episodeFile, promptFile, readTurns, type EpisodeRef } from './episodeStore';
 import { writeJsonOnce } from './files';
@@ -7,14 +7,12 @@ import { writeJsonOnce } from './files';
 export interface InitEpisodeInput extends EpisodeRef {
   problemStatement: string;
   commandTimeoutSeconds: number;
+  promptStyle?: PromptStyle;
 }
 
 /** Writes the episode's system prompt and first message once (a retry keeps the first). */
 export async function initEpisode(input: InitEpisodeInput): Promise<{ promptChars: number }> {
-  const prompt = writeJsonOnce<EpisodePrompt>(promptFile(input), {
-    system: systemPrompt({ commandTimeoutSeconds: input.commandTimeoutSeconds }),
-    user: firstUserMessage({ problemStatement: input.problemStatement }),
-  });
+  const prompt = writeJsonOnce<EpisodePrompt>(promptFile(input), episodePrompt(input.promptStyle ?? 'full', input));
   return { promptChars: prompt.system.length + prompt.user.length };
 }
 

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { IterationMetrics, TrainingStatus } from '../../core/runStatus';
 import { TASK_QUEUES } from '../../core/taskQueues';
@@ -6,6 +7,7 @@ import { stringFlag, type ParsedArgs } from '../args';
 import { connectClient } from '../client';
 import { readRunConfig } from '../runConfigFile';
 import { webUiUrl } from './sandboxRun';
+import { writeReport } from './report';
 
 /**
  * `swe-rl train --config FILE`: starts the run (workflow id = run id; an already running run is
@@ -46,6 +48,14 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     return 1;
   }
   console.log(JSON.stringify(outcome.r, null, 2));
+  if (config.evaluation.milestones) {
+    console.log('');
+    try {
+      writeReport(path.resolve(config.runsDir), config.runId);
+    } catch (err) {
+      console.error(`[swe-rl] no report: ${(err as Error).message}`);
+    }
+  }
   return 0;
 }
 

@@ -31,5 +31,7 @@ export {
   toolsProgramPath,
   type ToolCommand,
 } from './toolsInstall';
+export { episodePrompt, promptStyleSchema, type PromptStyle } from './promptStyle';
+export { compactFirstUserMessage, compactSystemPrompt } from './compactPrompts';
 export { buildPatchScript, type PatchScriptOptions } from './patchScript';
 export { shellQuote } from '../shellQuote';

@@ -46,9 +46,9 @@ def with_new_tests(test_text: str, tests: str) -> str:
     return test_text.rstrip("\n") + "\n\n\n" + tests
 
 
-def build_task(domain, number: int, bug, out_dir: str, created_at: str, split: str) -> dict:
+def build_task(domain, number: int, bug, out_dir: str, created_at: str, split: str, org: str = ORG) -> dict:
     name = f"{domain.name}-{number}"
-    repo_dir = os.path.join(out_dir, "repos", f"{ORG}__{name}")
+    repo_dir = os.path.join(out_dir, "repos", f"{org}__{name}")
     buggy_files = plant(domain.files, bug)
     all_files = {**scaffold.scaffold_files(domain), **buggy_files}
 
@@ -68,8 +68,8 @@ def build_task(domain, number: int, bug, out_dir: str, created_at: str, split: s
     fail_to_pass = node_ids(bug.test_path, bug.tests)
 
     return {
-        "instance_id": f"{ORG}__{name}",
-        "repo": f"{ORG}/{name}",
+        "instance_id": f"{org}__{name}",
+        "repo": f"{org}/{name}",
         "base_commit": base_commit,
         "problem_statement": statements.render(bug.statement, buggy_files),
         "patch": patch,

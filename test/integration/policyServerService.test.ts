@@ -78,7 +78,7 @@ describe('infra/policy-server.sh', () => {
     }
     const missing = runProject('infra/policy-server.sh', ['start'], { ...env, SWE_RL_POLICY_MODEL: '/nonexistent/model' });
     expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toMatch(/no model at \/nonexistent\/model \(run infra\/local-model\.sh\)/);
+    expect(missing.stderr).toMatch(/no model at \/nonexistent\/model \(run infra\/drill-model\.sh\)/);
     expect(existsSync(pidFile())).toBe(false);
   });
 });

@@ -20,29 +20,42 @@ describe('configs/local.json', () => {
 
   it('points at what the infra scripts build and serve, with repository-relative paths', () => {
     const env = readFileSync(path.join(ROOT, 'infra', 'env.sh'), 'utf8');
-    expect(env).toMatch(/SWE_RL_LOCAL_MODEL="\$\{SWE_RL_LOCAL_MODEL:-\$SWE_RL_DATA_DIR\/models\/tiny-base\}"/);
-    expect(config.model.basePath).toBe('.data/models/tiny-base');
+    expect(env).toMatch(/SWE_RL_LOCAL_MODEL="\$\{SWE_RL_LOCAL_MODEL:-\$SWE_RL_DATA_DIR\/models\/drill-base\}"/);
+    expect(env).toMatch(/SWE_RL_DRILLS_DIR="\$\{SWE_RL_DRILLS_DIR:-\$SWE_RL_DATA_DIR\/drills\}"/);
+    expect(config.model.basePath).toBe('.data/models/drill-base');
     const port = /SWE_RL_POLICY_PORT="\$\{SWE_RL_POLICY_PORT:-(\d+)\}"/.exec(env)?.[1];
     expect(config.policyServer.url).toBe(`http://127.0.0.1:${port}`);
     expect(config.tasks).toEqual({
-      trainFile: '.data/builtin-tasks/train.jsonl',
-      evalFile: '.data/builtin-tasks/eval.jsonl',
-      reposDir: '.data/builtin-tasks/repos',
+      trainFile: '.data/drills/train.jsonl',
+      evalFile: '.data/drills/eval.jsonl',
+      reposDir: '.data/drills/repos',
     });
     expect(config.runsDir).toBe('runs');
   });
 
-  it('fits the tiny model context and keeps the run small: 2 RL iterations of 4 problems x G = 4', () => {
+  it('fits the tiny model context; evaluates base, RFT and RL on 5 runs each; compact prompts; real rewards', () => {
     const source = readFileSync(path.join(ROOT, 'trainer', 'swe_rl_trainer', 'tiny_model.py'), 'utf8');
     const modelContext = Number(/max_position_embeddings: int = (\d+)/.exec(source)?.[1]);
     expect(modelContext).toBeGreaterThan(0);
     const contexts = [config.rft!.contextTokens, config.evaluation.contextTokens, config.trainer.maxSequenceTokens, ...config.stages.map((s) => s.contextTokens)];
     for (const tokens of contexts) expect(tokens).toBeLessThanOrEqual(modelContext);
     expect(config.stages).toHaveLength(1);
-    expect(config.stages[0]).toMatchObject({ iterations: 2, problemsPerIteration: 4, groupSize: 4, maxTurns: 12, lengthThreshold: 6, maxTokensPerTurn: 96 });
-    expect(config.rft).toMatchObject({ enabled: true, samplesPerTask: 2 });
-    expect(config.evaluation).toMatchObject({ everyIterations: 2, runs: 1 });
+    expect(config.evaluation).toMatchObject({ runs: 5, milestones: true });
+    expect(config.agent.promptStyle).toBe('compact');
+    expect(config.shuffleRewards).toBe(false);
     expect(config.sampling).toEqual(UNBIASED);
+  });
+});
+
+describe('configs/local-control.json', () => {
+  it('is the local profile with shuffled rewards under its own run id: same budget, no information in the reward', () => {
+    const local = parse(readProfile('local'));
+    const raw = readProfile('local-control');
+    const control = parse(raw);
+    expect(control).toEqual(raw);
+    expect(control.shuffleRewards).toBe(true);
+    expect(control.runId).toBe('local-control');
+    expect({ ...control, runId: local.runId, shuffleRewards: false }).toEqual(local);
   });
 });
 
