@@ -1,18 +1,19 @@
-"""Procedural demonstrations of the agent's tool format on the drill families (train nouns only).
+"""Procedural demonstrations of the agent's tool format on the drill families.
 
     python3 tasks/builtin/drill_demos.py --prompts FILE --out FILE [--count N] [--seed N]
-                                         [--informed P] [--format-noise Q]
+        [--fix-rate F] [--test-rate T] [--informed P] [--format-noise Q]
 
-Each demonstration is the conversation of an episode on a made-up drill: find the function the
-issue names (grep), change it with `replace`, submit. The messages are the ones an episode stores:
-the opening messages come from `swe-rl prompt --style compact` (FILE), and the replace output is
-the in-sandbox tool's own output. With probability P the edit is the family's fix; otherwise it is
-any family's edit, picked uniformly, so a model trained on these knows the format and the kinds of
-edit but only weakly which edit an issue needs. With probability Q the reply before the edit is
-malformed (no code block) and is followed by the format-error message and a well-formed retry.
+Each demonstration is the conversation of an episode on a made-up drill. The agent reads the
+source (`cat` of the non-test module), then with probability F fixes it with `replace` (the
+family's edit with probability P, else any family's edit) and submits; with probability T runs
+the tests, which pass, and submits the unchanged code; otherwise it submits at once. With
+probability Q the reply before the edit or test run is malformed (no code block) and is followed
+by the format-error message and a well-formed retry. The defaults make a base that knows which
+edit each kind of issue needs but seldom commits to it: the stand-in for a weak pretrained model.
 
-Names are made-up words drawn afresh for each demonstration (never an eval noun), so the model
-learns to copy names from the issue and the tool output rather than to recall them.
+The messages are the ones an episode stores: the opening messages come from
+`swe-rl prompt --style compact` (FILE) and the replace output is the in-sandbox tool's own output.
+Names are made-up words drawn afresh for each demonstration, never a drill's noun (train or eval).
 """
 import argparse
 import contextlib
@@ -24,7 +25,7 @@ import sys
 import tempfile
 
 from drill_families import EDITS, FAMILIES
-from drills import EVAL_NOUNS, module_source, random_spec
+from drills import EVAL_NOUNS, TRAIN_NOUNS, module_source, random_spec
 
 TOOLS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "activities", "sandbox", "tools")
 REPO_DIR = "/testbed"
@@ -99,7 +100,7 @@ def made_up_noun(rng: random.Random) -> str:
     """A fresh pseudo-word, so that names can only be copied from the issue, never memorised."""
     while True:
         word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))) + rng.choice(("", "s"))
-        if word not in EVAL_NOUNS:
+        if word not in EVAL_NOUNS and word not in TRAIN_NOUNS:
             return word
 
 
@@ -153,8 +154,8 @@ def main(argv=None) -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--count", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--fix-rate", type=float, default=0.25)
-    parser.add_argument("--test-rate", type=float, default=0.25)
+    parser.add_argument("--fix-rate", type=float, default=0.12)
+    parser.add_argument("--test-rate", type=float, default=0.3)
     parser.add_argument("--informed", type=float, default=1.0)
     parser.add_argument("--format-noise", type=float, default=0.1)
     args = parser.parse_args(argv)
