@@ -31,6 +31,47 @@ describe('trainingRun (real dev server, Docker, CPU policy server, Python traine
 
   afterAll(async () => services?.stop());
 
+  // First in the file: the base evaluation publishes the base weights as version 0, which the
+  // policy server only accepts before any checkpoint of a later version has been published.
+  it('a control run with milestone evaluations: base, RFT and RL evaluated, rewards shuffled, report written', async () => {
+    const config = smallRunConfig(`${id}-control`, server.url, modelDir, tasks, {
+      shuffleRewards: true,
+      agent: { promptStyle: 'compact' },
+      stages: [{ name: 'stage1', iterations: 1, problemsPerIteration: 2, groupSize: 2, maxTurns: 2, lengthThreshold: 1, contextTokens: 8192, maxTokensPerTurn: 16 }],
+      evaluation: { everyIterations: 0, runs: 5, maxTurns: 1, contextTokens: 8192, milestones: true },
+    });
+    const result = (await client.workflow.execute('trainingRun', { taskQueue: TASK_QUEUES.orchestrator, workflowId: config.runId, args: [config] })) as TrainingRunResult;
+    expect(result).toMatchObject({ outcome: 'completed', iterations: 1 });
+    const runsDir = path.join(tasks.dir, 'runs');
+    const runDir = path.join(runsDir, config.runId);
+    for (const label of ['base', 'rft', 'rl']) {
+      expect(JSON.parse(readFileSync(path.join(runDir, 'evals', `${label}.json`), 'utf8'))).toMatchObject({ tasks: 1, runs: 5, workflowId: `${config.runId}/eval-${label}` });
+    }
+    // The compact prompt reached the episodes.
+    const evalEpisodes = path.join(runDir, 'episodes', 'eval-base');
+    const task = readdirSync(evalEpisodes)[0];
+    const prompt = JSON.parse(readFileSync(path.join(evalEpisodes, task, 's0', 'a0', 'prompt.json'), 'utf8'));
+    expect(prompt.user.startsWith('<issue>')).toBe(true);
+    const history = await client.workflow.getHandle(config.runId).fetchHistory();
+    expect((history.events ?? []).length).toBeLessThan(100);
+
+    const report = await runProjectAsync('bin/swe-rl', ['report', config.runId, '--control', config.runId, '--runs-dir', runsDir]);
+    expect(report.stdout).toMatch(/^policy\s+Pass@1 \(mean \+- SEM, 5 runs\)/m);
+    expect(report.stdout).toMatch(/^base\s+\d+\.\d% \+- \d+\.\d%/m);
+    expect(report.stdout).toMatch(/^control\s+/m);
+    const written = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8'));
+    expect(Object.keys(written)).toEqual(['base', 'rft', 'rl', 'control']);
+    for (const row of Object.values(written) as Record<string, number>[]) {
+      expect(Object.keys(row)).toEqual(['pass1', 'pass1_sem', 'pass5', 'mean_steps', 'format_error_rate']);
+      expect(row.pass1).toBeGreaterThanOrEqual(0);
+      expect(row.pass1).toBeLessThanOrEqual(1);
+    }
+    expect(existsSync(path.join(runDir, 'report_curve.png'))).toBe(true);
+    // An untrained model learns nothing: the report says so and exits non-zero.
+    expect(report.status).toBe(3);
+    expect(report.stdout).toMatch(/no learning shown/);
+  });
+
   it('runs RFT, two RL iterations and an evaluation, writing metrics and the learning curve', async () => {
     const config = smallRunConfig(`${id}-full`, server.url, modelDir, tasks);
     const result = (await client.workflow.execute('trainingRun', { taskQueue: TASK_QUEUES.orchestrator, workflowId: config.runId, args: [config] })) as TrainingRunResult;

@@ -7,7 +7,12 @@ import { temporalCli } from './support/temporalCli';
 // must start only the workers, and `swe-rl down` must stop only those.
 describe('swe-rl up / down', () => {
   const state = isolatedState();
-  const env: Record<string, string> = { ...state, SWE_RL_POLICY_PORT: String(18300 + (process.pid % 1000)) };
+  // The untrained tiny model (setup builds it); the warm-started local base is not needed here.
+  const env: Record<string, string> = {
+    ...state,
+    SWE_RL_POLICY_PORT: String(18300 + (process.pid % 1000)),
+    SWE_RL_POLICY_MODEL: path.join(ROOT, '.data', 'models', 'tiny-base'),
+  };
   const pidOf = (name: string) => Number(readFileSync(path.join(env.SWE_RL_STATE_DIR, `${name}.pid`), 'utf8'));
 
   afterAll(() => {
