@@ -34,10 +34,15 @@ def generate(out_dir: str, seed: int = DEFAULT_SEED, only: set = None) -> list:
             if only is None or domain.name in only:
                 records.append(build_task(domain, number, bug, out_dir, created_at(index), split))
             index += 1
+    write_splits(out_dir, records)
+    return records
+
+
+def write_splits(out_dir: str, records: list) -> None:
+    """train.jsonl and eval.jsonl, each sorted by instance id."""
     for split in ("train", "eval"):
         chosen = sorted((r for r in records if r["split"] == split), key=lambda r: r["instance_id"])
         write_jsonl(os.path.join(out_dir, f"{split}.jsonl"), chosen)
-    return records
 
 
 def write_jsonl(path: str, records: list) -> None:

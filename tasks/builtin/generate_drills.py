@@ -7,11 +7,10 @@ The drills are what a CPU run can learn from in minutes (see drills.py); the han
 (generate.py) is the harder, realistic one.
 """
 import argparse
-import os
 
 from build_task import build_task
 from drills import ORG, domain_of, drill_specs
-from generate import created_at, prepare_out_dir, write_jsonl
+from generate import created_at, prepare_out_dir, write_splits
 
 DEFAULT_SEED = 0
 
@@ -21,9 +20,7 @@ def generate_drills(out_dir: str, seed: int = DEFAULT_SEED, train_per_family: in
     for index, (split, spec) in enumerate(drill_specs(seed, train_per_family, eval_per_family)):
         domain = domain_of(spec, f"{spec.noun}-{spec.family.name.replace('_', '-')}")
         records.append(build_task(domain, 1, domain.bugs[0], out_dir, created_at(index), split, org=ORG))
-    for split in ("train", "eval"):
-        chosen = sorted((r for r in records if r["split"] == split), key=lambda r: r["instance_id"])
-        write_jsonl(os.path.join(out_dir, f"{split}.jsonl"), chosen)
+    write_splits(out_dir, records)
     return records
 
 
