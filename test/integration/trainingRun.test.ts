@@ -169,7 +169,8 @@ describe('trainingRun (real dev server, Docker, CPU policy server, Python traine
     while (!/started run/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 3000));
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // 'close', not 'exit': the exit can come before the last of stderr has been read from the pipe.
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
     expect(stderr).toMatch(/detached; the run goes on/);
     const handle = client.workflow.getHandle(config.runId);
