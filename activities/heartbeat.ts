@@ -19,3 +19,13 @@ export async function withHeartbeat<T>(work: () => Promise<T>, everyMs = 5000): 
     clearInterval(timer);
   }
 }
+
+/** Reports liveness from a long loop (a no-op outside an activity) and lets the heartbeat go out. */
+export async function heartbeatNow(details?: unknown): Promise<void> {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    return;
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+}

@@ -31,6 +31,8 @@ export const episodeInputSchema = z.strictObject({
   reposDir: z.string().optional(),
   image: z.string().optional(),
   sandboxLimits: sandboxLimitsSchema.partial().default({}),
+  /** How long a call to the sandbox's host may wait to be taken before the host counts as lost. */
+  hostTimeoutSeconds: z.number().positive().default(60),
   policy: policyEndpointSchema,
   limits: episodeLimitsSchema,
   promptStyle: promptStyleSchema.default('full'),

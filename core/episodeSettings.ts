@@ -15,6 +15,7 @@ export function sharedEpisodeInput(
     reposDir: config.tasks.reposDir,
     image: config.sandbox.image,
     sandboxLimits: config.sandbox.limits,
+    hostTimeoutSeconds: config.sandbox.hostTimeoutSeconds,
     policy: {
       serverUrl: config.policyServer.url,
       model: config.model.servedName,

@@ -50,7 +50,16 @@ export const runConfigSchema = z
       commandTimeoutSeconds: z.number().positive().default(120),
       maxObservationChars: z.number().int().min(256).default(8000),
       testTimeoutSeconds: z.number().positive().default(600),
+      /** A call to a sandbox's host not taken within this many seconds means the host is lost (the episode restarts elsewhere). */
+      hostTimeoutSeconds: z.number().positive().default(60),
     }),
+    /** When an iteration's infrastructure failures are too many to train on (core/failures/failurePolicy.ts). */
+    failurePolicy: z.strictObject({
+      maxFailedFraction: z.number().min(0).max(1).default(0.2),
+      onExceed: z.enum(['fail', 'pause']).default('pause'),
+      /** Fresh attempts of an episode whose sandbox or host was lost. */
+      episodeAttempts: z.number().int().min(1).max(10).default(3),
+    }).default({ maxFailedFraction: 0.2, onExceed: 'pause', episodeAttempts: 3 }),
     rft: z
       .strictObject({
         enabled: z.boolean().default(true),

@@ -33,6 +33,9 @@ export interface EvaluationSummary {
   passK: number;
   meanSteps: number;
   formatErrorRate: number;
+  /** Episodes that ended in an infrastructure failure (counted as unsolved), by reason. */
+  failedEpisodes?: number;
+  failureReasons?: Record<string, number>;
 }
 
 /** What the trainingRun workflow's `status` query answers. */
@@ -51,4 +54,8 @@ export interface TrainingStatus {
   episodesDone: number;
   episodesTotal: number;
   lastMetrics: IterationMetrics | null;
+  /** Failed episodes by reason over the run's finished rollouts (core/failures/failurePolicy.ts). */
+  failuresByReason: Record<string, number>;
+  /** Why the run paused itself (failure budget exceeded); null when it did not. */
+  pausedReason: string | null;
 }

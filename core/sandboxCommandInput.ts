@@ -15,6 +15,8 @@ export type SandboxCommandInput = z.input<typeof sandboxCommandInputSchema>;
 export interface SandboxCommandResult {
   sandboxId: string;
   containerId: string;
+  /** The sandbox host that ran it. */
+  host: string;
   exitCode: number;
   output: string;
   truncated: boolean;

@@ -8,6 +8,12 @@ export const sandboxLimitsSchema = z.strictObject({
   cpus: z.number().positive().max(256).default(1),
   pids: z.number().int().min(16).max(1_000_000).default(256),
   network: z.boolean().default(false),
+  /**
+   * MiB the sandbox may write to the host (its container's writable layer): an engine quota where
+   * the storage driver supports one, and a watchdog that kills the container past it
+   * (activities/sandbox/diskLimit.ts).
+   */
+  diskMb: z.number().int().min(64).max(1024 * 1024).default(4096),
 });
 export type SandboxLimits = z.output<typeof sandboxLimitsSchema>;
 
@@ -24,6 +30,10 @@ export const createSandboxInputSchema = z.strictObject({
   limits: sandboxLimitsSchema.default(sandboxLimitsSchema.parse({})),
   /** Who keeps the sandbox alive, for the reaper: `workflow` or `pid:<n>`; detected when absent. */
   owner: z.string().regex(/^(workflow|pid:\d+)$/).optional(),
+  /** `episode` sandboxes count against their host's slots; `grading` and `command` ones do not. */
+  kind: z.enum(['episode', 'grading', 'command']).default('command'),
+  /** The Temporal run of the owning workflow, for the reaper; taken from the activity when absent. */
+  workflowRunId: z.string().optional(),
 });
 export type CreateSandboxInput = z.input<typeof createSandboxInputSchema>;
 

@@ -4,6 +4,15 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 for name in policy-server trainer workers temporal; do stop_process "$name"; done
+# Extra engines that infra/docker-engine.sh started under this state folder (dockerd-NAME.pid).
+for pidfile in "$SWE_RL_STATE_DIR"/dockerd-*.pid; do
+  [ -f "$pidfile" ] || continue
+  engine=$(basename "$pidfile" .pid); engine=${engine#dockerd-}
+  socket=$("$(dirname "$0")/docker-engine.sh" socket "$engine") || { rm -f "$pidfile"; continue; }
+  ids=$(docker -H "unix://$socket" ps -aq --filter label=swe-rl.sandbox=1 2>/dev/null || true)
+  [ -z "$ids" ] || docker -H "unix://$socket" rm -f $ids >/dev/null 2>&1 || true
+  "$(dirname "$0")/docker-engine.sh" stop "$engine" || true
+done
 if [ -f "$SWE_RL_STATE_DIR/dockerd.pid" ]; then
   # Leave no sandbox behind in an engine we are about to stop.
   ids=$(docker ps -aq --filter label=swe-rl.sandbox=1 2>/dev/null || true)

@@ -1,5 +1,6 @@
-import { sandboxWorker } from './definitions';
+import { sandboxHostWorker, sandboxWorker } from './definitions';
 import { main } from './run';
 import { startSandboxReaper } from './sandboxReaper';
 
-main('sandbox', [sandboxWorker], [startSandboxReaper]);
+/** One per Docker host: the shared sandbox queue, this host's own queue, and the orphan reaper. */
+main('sandbox', [sandboxWorker, sandboxHostWorker], [startSandboxReaper]);

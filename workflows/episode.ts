@@ -1,23 +1,26 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, workflowInfo } from '@temporalio/workflow';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import type { ShellState } from '../core/agent/shellCommand';
 import { episodeInputSchema } from '../core/episodeInput';
+import type { FailureReason } from '../core/failures/failurePolicy';
 import { sandboxIdFor } from '../core/sandboxSpec';
-import { policyActivities, sandboxLifecycle, sandboxTurnActivities, storeActivities } from './activityProxies';
+import { gradingActivities, policyActivities, sandboxHostActivities, sandboxPlacement, storeActivities } from './activityProxies';
+import { describeFailure } from './describeFailure';
 import { parseWorkflowInput } from './validateInput';
 
 /**
- * One agent episode: sandbox -> up to T_max turns (policy turn -> parse -> tool) until submit, the
- * turn limit or the context limit -> grading in a fresh container -> summary. Each turn is a pair
- * of durable activities whose results live in the store, so a worker that dies loses at most the
- * turn in flight. The sandbox is always destroyed.
+ * One agent episode: a sandbox on whichever host has a free slot -> up to T_max turns (policy
+ * turn -> parse -> tool on the sandbox's host) until submit, the turn limit, the context limit or
+ * a sandbox limit -> grading in a fresh container on any host -> summary. Each turn is a pair of
+ * durable activities whose results live in the store, so a worker that dies loses at most the
+ * turn in flight. The sandbox is always destroyed. Any infrastructure failure ends the episode as
+ * a counted failure with its reason (core/failures/failurePolicy.ts); it never fails the workflow.
  */
 export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
   const input = parseWorkflowInput(episodeInputSchema, rawInput, 'episode input');
   const { limits } = input;
   const ref = { runsDir: input.runsDir, runId: input.runId, episodeKey: input.episodeKey };
   const policy = policyActivities(input.policy.requestTimeoutSeconds);
-  const sandbox = sandboxTurnActivities(limits.commandTimeoutSeconds, limits.testTimeoutSeconds);
   const info = workflowInfo();
   const sandboxId = sandboxIdFor(input.episodeKey, info.runId);
   const started = Date.now();
@@ -27,6 +30,8 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
   let completionTokens = 0;
   let policyVersion: number | null = input.policy.expectedPolicyVersion ?? null;
   let endReason: EpisodeSummary['endReason'] = 'turn_limit';
+  let failure: { reason: FailureReason; message: string } | null = null;
+  let sandbox: EpisodeSummary['sandbox'] = null;
   const summary = (extra: Partial<EpisodeSummary>): EpisodeSummary => ({
     episodeKey: input.episodeKey,
     instanceId: input.task.instance_id,
@@ -41,11 +46,13 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
     completionTokens,
     policyVersion,
     durationMs: Date.now() - started,
+    sandbox,
     ...extra,
   });
 
+  let onHost: ReturnType<typeof sandboxHostActivities> | null = null;
   try {
-    const { baseHead } = await sandboxLifecycle.setupEpisodeSandbox({
+    const placed = await sandboxPlacement.setupEpisodeSandbox({
       sandboxId,
       task: input.task,
       reposDir: input.reposDir,
@@ -54,12 +61,26 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
       runId: input.runId,
       episodeId: info.workflowId,
     });
-    await storeActivities.initEpisode({ ...ref, problemStatement: input.task.problem_statement, commandTimeoutSeconds: limits.commandTimeoutSeconds, promptStyle: input.promptStyle });
+    sandbox = { sandboxId, host: placed.host, destroyedOn: null };
+    onHost = sandboxHostActivities({
+      taskQueue: placed.taskQueue,
+      hostTimeoutSeconds: input.hostTimeoutSeconds,
+      commandTimeoutSeconds: Math.max(limits.commandTimeoutSeconds, 60),
+    });
+    await storeActivities.initEpisode({
+      ...ref,
+      problemStatement: input.task.problem_statement,
+      commandTimeoutSeconds: limits.commandTimeoutSeconds,
+      promptStyle: input.promptStyle,
+      sandboxId,
+      host: placed.host,
+    });
     let state: ShellState = { cwd: '/testbed', openFile: null };
     for (let turn = 1; turn <= limits.maxTurns; turn++) {
       const reply = await policy.policyTurn({
         ...ref,
         ...input.policy,
+        sandboxId,
         turn,
         maxTokensPerTurn: limits.maxTokensPerTurn,
         contextTokens: limits.contextTokens,
@@ -78,10 +99,10 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
       }
       if (reply.action.kind === 'submit') {
         endReason = 'submitted';
-        await sandbox.storeSubmission({ ...ref, sandboxId, baseHead });
+        await onHost.storeSubmission({ ...ref, sandboxId, baseHead: placed.baseHead });
         break;
       }
-      const observed = await sandbox.sandboxTurn({
+      const observed = await onHost.sandboxTurn({
         ...ref,
         turn,
         sandboxId,
@@ -91,31 +112,44 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
         maxObservationChars: limits.maxObservationChars,
       });
       state = observed.state;
+      if (observed.stopped) {
+        endReason = observed.stopped;
+        break;
+      }
     }
   } catch (err) {
-    const failure = classifyFailure(err);
+    failure = describeFailure(err);
     if (!failure) throw err;
-    return storeActivities.finishEpisode({ ...ref, summary: summary({ status: 'failed', endReason: failure.reason, error: failure.message }) });
   } finally {
-    await CancellationScope.nonCancellable(() => sandboxLifecycle.destroySandbox(sandboxId));
+    if (onHost && sandbox) {
+      const host = onHost;
+      // A host that is gone cannot destroy its sandbox; its reaper removes it when it comes back.
+      const destroyed = await CancellationScope.nonCancellable(() => host.destroySandbox(sandboxId)).catch(() => null);
+      sandbox = { ...sandbox, destroyedOn: destroyed?.host ?? null };
+    }
   }
 
   let testReward: 0 | 1 = 0;
   let gradeReason = 'not_submitted';
-  if (endReason === 'submitted') {
-    const grade = await sandbox.gradeEpisode({ ...ref, task: input.task, reposDir: input.reposDir, testTimeoutSeconds: limits.testTimeoutSeconds });
-    testReward = grade.reward;
-    gradeReason = grade.reason;
+  if (!failure && endReason === 'submitted') {
+    try {
+      const grade = await gradingActivities(limits.testTimeoutSeconds).gradeEpisode({ ...ref, task: input.task, reposDir: input.reposDir, testTimeoutSeconds: limits.testTimeoutSeconds });
+      testReward = grade.reward;
+      gradeReason = grade.reason;
+    } catch (err) {
+      failure = describeFailure(err);
+      if (!failure) throw err;
+    }
   }
-  return storeActivities.finishEpisode({ ...ref, summary: summary({ testReward, gradeReason }) });
-}
-
-/** Failures that end this attempt (and are counted) rather than failing the workflow. */
-function classifyFailure(err: unknown): { reason: 'sandbox_lost' | 'error'; message: string } | null {
-  if (!(err instanceof ActivityFailure)) return null;
-  const cause = err.cause;
-  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
-  const message = `${err.activityType}: ${cause?.message ?? err.message}`;
-  if (type === 'SandboxLost') return { reason: 'sandbox_lost', message };
-  return { reason: 'error', message };
+  const final = failure
+    ? summary({ status: 'failed', endReason: failure.reason, error: failure.message })
+    : summary({ testReward, gradeReason });
+  try {
+    return await storeActivities.finishEpisode({ ...ref, summary: final });
+  } catch (err) {
+    const stored = describeFailure(err);
+    if (!stored) throw err;
+    // The store stayed unreachable: the summary still reaches the iteration, which counts it.
+    return summary({ status: 'failed', endReason: 'store_error', error: stored.message });
+  }
 }

@@ -1,12 +1,12 @@
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { setHandler, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
-import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { sharedEpisodeInput } from '../core/episodeSettings';
 import { evaluationScores } from '../core/rl/passAtK';
 import { runConfigSchema } from '../core/runConfig';
 import type { EvaluationSummary } from '../core/runStatus';
 import { storeActivities } from './activityProxies';
-import { runWithConcurrency } from '../core/runWithConcurrency';
+import { rolloutGroups, type RolloutProgress } from './rollout';
+import { progressQuery } from './rlIteration';
 import { trainer } from './trainerActivities';
 import { parseWorkflowInput } from './validateInput';
 
@@ -37,12 +37,19 @@ export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
   const ids = await storeActivities.listTaskIds({ file: evalFile });
   const phase = `eval-${input.label}`;
   const shared = sharedEpisodeInput(config, { ...config.evaluation, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion);
-  const groups = await runWithConcurrency(ids, config.concurrency.taskGroups, (instanceId) =>
-    executeChild('taskGroup', {
-      workflowId: `${config.runId}/${phase}/${instanceId}`,
-      args: [{ episode: shared, taskFile: evalFile, instanceId, phase, samples: runs, concurrency: config.concurrency.episodesPerGroup }],
-    }) as Promise<EpisodeSummary[]>,
-  );
+  const progress: RolloutProgress = { done: 0, total: ids.length * runs, failed: 0, failures: {} };
+  setHandler(progressQuery, () => progress);
+  const groups = await rolloutGroups({
+    runId: config.runId,
+    phase,
+    problems: ids,
+    taskFile: evalFile,
+    shared,
+    samples: runs,
+    taskGroups: config.concurrency.taskGroups,
+    episodesPerGroup: config.concurrency.episodesPerGroup,
+    maxAttempts: config.failurePolicy.episodeAttempts,
+  }, progress);
   const solved = groups.map((g) => g.map((e) => e.status === 'completed' && e.testReward === 1));
   const scores = evaluationScores(solved, runs);
   const all = groups.flat().filter((e) => e.status === 'completed');
@@ -55,6 +62,8 @@ export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
     passK: scores.passK,
     meanSteps: steps / Math.max(1, all.length),
     formatErrorRate: all.reduce((a, e) => a + e.formatErrors, 0) / Math.max(1, steps),
+    failedEpisodes: progress.failed,
+    failureReasons: progress.failures,
   };
   await storeActivities.recordEvaluation({
     runsDir: config.runsDir,

@@ -9,24 +9,28 @@ import { runConfigSchema } from '../core/runConfig';
 import { sharedTrainerOptions } from '../core/trainerOptions';
 import type { IterationMetrics } from '../core/runStatus';
 import type { TrainStepResult } from '../core/trainStepInput';
-import { storeActivities } from './activityProxies';
-import { runWithConcurrency } from '../core/runWithConcurrency';
+import { storeActivities, storeBatchActivities } from './activityProxies';
+import { rolloutGroups, type RolloutProgress } from './rollout';
 import { metrics } from './metricsActivities';
 import { searchAttributes } from './searchAttributes';
 import { parseWorkflowInput } from './validateInput';
-import { progressQuery } from './rlIteration';
+import { checkFailureBudget, progressQuery } from './rlIteration';
 
 export const rftRunInputSchema = z.strictObject({
   config: runConfigSchema,
   policyVersion: z.number().int().min(0),
   trainerStep: z.number().int().min(0),
+  /** Rollouts thrown away so far (failure budget exceeded, run paused and resumed). */
+  retry: z.number().int().min(0).default(0),
 });
 
 export interface RftResult {
-  metrics: IterationMetrics;
+  metrics: IterationMetrics | null;
   policyVersion: number;
   trainerStep: number;
   checkpointPath: string | null;
+  /** Set when the rollout had more failed episodes than the failure budget allows: nothing was trained. */
+  aborted?: string;
 }
 
 /**
@@ -41,18 +45,22 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
   const clock = () => Date.now();
   const rolloutStart = clock();
   const ids = await storeActivities.listTaskIds({ file: config.tasks.trainFile });
-  let done = 0;
-  setHandler(progressQuery, () => ({ done, total: ids.length * rft.samplesPerTask }));
-  const shared = sharedEpisodeInput(config, { maxTurns: rft.maxTurns, contextTokens: rft.contextTokens, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion);
-  const groups = await runWithConcurrency(ids, config.concurrency.taskGroups, async (instanceId) => {
-    const summaries = (await executeChild('taskGroup', {
-      workflowId: `${config.runId}/rft/${instanceId}`,
-      args: [{ episode: shared, taskFile: config.tasks.trainFile, instanceId, phase: 'rft', samples: rft.samplesPerTask, concurrency: config.concurrency.episodesPerGroup }],
-      typedSearchAttributes: searchAttributes(config.runId, 'rft', 0, 'taskGroup'),
-    })) as EpisodeSummary[];
-    done += summaries.length;
-    return summaries;
-  });
+  const progress: RolloutProgress = { done: 0, total: ids.length * rft.samplesPerTask, failed: 0, failures: {} };
+  setHandler(progressQuery, () => progress);
+  const groups = await rolloutGroups({
+    runId: config.runId,
+    phase: input.retry ? `rft-r${input.retry}` : 'rft',
+    problems: ids,
+    taskFile: config.tasks.trainFile,
+    shared: sharedEpisodeInput(config, { maxTurns: rft.maxTurns, contextTokens: rft.contextTokens, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion),
+    samples: rft.samplesPerTask,
+    taskGroups: config.concurrency.taskGroups,
+    episodesPerGroup: config.concurrency.episodesPerGroup,
+    maxAttempts: config.failurePolicy.episodeAttempts,
+    searchAttributes: searchAttributes(config.runId, 'rft', 0, 'taskGroup'),
+  }, progress);
+  const aborted = checkFailureBudget(config, `${config.runId} rft`, progress);
+  if (aborted) return { metrics: null, policyVersion: input.policyVersion, trainerStep: input.trainerStep, checkpointPath: null, aborted };
   const outcomes = groups.flat();
   const credited = config.shuffleRewards ? shuffleRewards(outcomes, deriveSeed(config.seed, 0)) : outcomes;
   const passing = credited.filter((o) => o.status === 'completed' && o.testReward === 1);
@@ -63,7 +71,7 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
   let last: TrainStepResult | null = null;
   let trajectories = 0;
   if (passing.length > 0) {
-    const batch = await storeActivities.writeTrainingBatch({
+    const batch = await storeBatchActivities.writeTrainingBatch({
       runsDir: config.runsDir,
       runId: config.runId,
       name: 'rft',

@@ -1,4 +1,4 @@
-import { defineQuery, executeChild, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, executeChild, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { sharedEpisodeInput } from '../core/episodeSettings';
@@ -9,8 +9,9 @@ import { runConfigSchema } from '../core/runConfig';
 import { sharedTrainerOptions } from '../core/trainerOptions';
 import type { EvaluationSummary, IterationMetrics } from '../core/runStatus';
 import type { TrainStepResult } from '../core/trainStepInput';
-import { storeActivities } from './activityProxies';
-import { runWithConcurrency } from '../core/runWithConcurrency';
+import { storeActivities, storeBatchActivities } from './activityProxies';
+import { failureBudgetExceeded } from '../core/failures/failurePolicy';
+import { rolloutGroups, type RolloutProgress } from './rollout';
 import { metrics } from './metricsActivities';
 import { parseWorkflowInput } from './validateInput';
 import { searchAttributes } from './searchAttributes';
@@ -25,17 +26,28 @@ export const rlIterationInputSchema = z.strictObject({
   /** Tasks left by the curriculum filter; all train tasks when absent. */
   allowedTaskIds: z.array(z.string()).optional(),
   evaluate: z.boolean().default(false),
+  /** Rollouts of this iteration thrown away so far (failure budget exceeded, run paused and resumed). */
+  retry: z.number().int().min(0).default(0),
 });
 export type RlIterationInput = z.input<typeof rlIterationInputSchema>;
 
 export interface RlIterationResult {
-  metrics: IterationMetrics;
+  metrics: IterationMetrics | null;
   policyVersion: number;
   trainerStep: number;
   checkpointPath: string | null;
+  /** Set when the rollout had more failed episodes than the failure budget allows: nothing was trained. */
+  aborted?: string;
 }
 
-export const progressQuery = defineQuery<{ done: number; total: number }>('progress');
+export const progressQuery = defineQuery<RolloutProgress>('progress');
+
+/** The failure budget of a rollout: null when within it; throws when the policy is to fail. */
+export function checkFailureBudget(config: RlIterationInput['config'] & { failurePolicy: { maxFailedFraction: number; onExceed: 'fail' | 'pause' } }, label: string, progress: RolloutProgress): string | null {
+  const exceeded = failureBudgetExceeded(label, progress.total, progress.failures, config.failurePolicy);
+  if (exceeded && config.failurePolicy.onExceed === 'fail') throw ApplicationFailure.create({ message: exceeded, type: 'TooManyFailedEpisodes', nonRetryable: true });
+  return exceeded;
+}
 
 /**
  * One RL iteration: seeded sample of problems -> one taskGroup child per problem (G episodes,
@@ -47,24 +59,29 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
   const { config } = input;
   const stage = config.stages[input.stageIndex];
   if (!stage) throw new Error(`stage ${input.stageIndex} does not exist`);
-  const phase = `it-${String(input.iteration).padStart(4, '0')}`;
+  const phase = `it-${String(input.iteration).padStart(4, '0')}${input.retry ? `-r${input.retry}` : ''}`;
   const clock = () => Date.now();
-  let done = 0;
-  setHandler(progressQuery, () => ({ done, total: stage.problemsPerIteration * stage.groupSize }));
+  const progress: RolloutProgress = { done: 0, total: stage.problemsPerIteration * stage.groupSize, failed: 0, failures: {} };
+  setHandler(progressQuery, () => progress);
 
   const rolloutStart = clock();
   const pool = input.allowedTaskIds ?? (await storeActivities.listTaskIds({ file: config.tasks.trainFile }));
   const problems = sampleWithoutReplacement(pool, stage.problemsPerIteration, deriveSeed(config.seed, input.iteration));
-  const shared = sharedEpisodeInput(config, stage, input.policyVersion);
-  const groups = await runWithConcurrency(problems, config.concurrency.taskGroups, async (instanceId) => {
-    const summaries = (await executeChild('taskGroup', {
-      workflowId: `${config.runId}/${phase}/${instanceId}`,
-      args: [{ episode: shared, taskFile: config.tasks.trainFile, instanceId, phase, samples: stage.groupSize, concurrency: config.concurrency.episodesPerGroup }],
-      typedSearchAttributes: searchAttributes(config.runId, stage.name, input.iteration, 'taskGroup'),
-    })) as EpisodeSummary[];
-    done += summaries.length;
-    return summaries;
-  });
+  progress.total = problems.length * stage.groupSize;
+  const groups = await rolloutGroups({
+    runId: config.runId,
+    phase,
+    problems,
+    taskFile: config.tasks.trainFile,
+    shared: sharedEpisodeInput(config, stage, input.policyVersion),
+    samples: stage.groupSize,
+    taskGroups: config.concurrency.taskGroups,
+    episodesPerGroup: config.concurrency.episodesPerGroup,
+    maxAttempts: config.failurePolicy.episodeAttempts,
+    searchAttributes: searchAttributes(config.runId, stage.name, input.iteration, 'taskGroup'),
+  }, progress);
+  const aborted = checkFailureBudget(config, `${config.runId} ${phase}`, progress);
+  if (aborted) return { metrics: null, policyVersion: input.policyVersion, trainerStep: input.trainerStep, checkpointPath: null, aborted };
   const outcomes = groups.flat();
   const rolloutSeconds = (clock() - rolloutStart) / 1000;
 
@@ -79,7 +96,7 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
     outcomes: outcomes.filter((o) => o.status === 'completed').map((o) => ({ instanceId: o.instanceId, solved: o.testReward === 1 })),
   });
   const written = batch.entries.length
-    ? await storeActivities.writeTrainingBatch({ runsDir: config.runsDir, runId: config.runId, name: phase, entries: batch.entries })
+    ? await storeBatchActivities.writeTrainingBatch({ runsDir: config.runsDir, runId: config.runId, name: phase, entries: batch.entries })
     : null;
   const advantageSeconds = (clock() - advantageStart) / 1000;
 

@@ -2,9 +2,11 @@ import { executeChild } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { episodeInputSchema, episodeKeyFor, type EpisodeInput } from '../core/episodeInput';
+import { retryAfresh } from '../core/failures/failurePolicy';
 import { parseWorkflowInput } from './validateInput';
 import { runWithConcurrency } from '../core/runWithConcurrency';
 import { storeActivities } from './activityProxies';
+import { describeFailure } from './describeFailure';
 
 export const taskGroupInputSchema = z.strictObject({
   /** The episode input shared by every sample; the task, episodeKey, sample and attempt are filled in. */
@@ -21,9 +23,10 @@ export type TaskGroupInput = z.input<typeof taskGroupInputSchema>;
 
 /**
  * G episodes of one task, as child workflows (`<run>/<phase>/<task>/s<k>/a<attempt>`). An
- * episode whose sandbox was lost is retried in a fresh sandbox up to maxAttempts, then returned
- * as failed so the iteration excludes and counts it. Keeps every workflow far below Temporal's
- * 2,000 pending-children limit: an iteration has one child per task, a group G children.
+ * episode whose sandbox or host was lost is tried again afresh (a new sandbox, on any host) up to
+ * maxAttempts, then returned as failed so the iteration excludes and counts it; an episode
+ * workflow that fails outright is counted the same way. Keeps every workflow far below
+ * Temporal's 2,000 pending-children limit: an iteration has one child per task, a group G children.
  */
 export async function taskGroup(rawInput: unknown): Promise<EpisodeSummary[]> {
   const input = parseWorkflowInput(taskGroupInputSchema, rawInput, 'taskGroup input');
@@ -31,15 +34,41 @@ export async function taskGroup(rawInput: unknown): Promise<EpisodeSummary[]> {
   const task = await storeActivities.loadTask({ file: input.taskFile, instanceId });
   const samples = Array.from({ length: input.samples }, (_, i) => i);
   return runWithConcurrency(samples, input.concurrency, async (sample) => {
-    const runAttempt = (attempt: number): Promise<EpisodeSummary> => {
+    const runAttempt = async (attempt: number): Promise<EpisodeSummary> => {
       const episodeKey = episodeKeyFor(input.phase, instanceId, sample, attempt);
       const episodeInput: EpisodeInput = { ...input.episode, task, episodeKey, sample, attempt };
-      return executeChild('episode', { workflowId: `${input.episode.runId}/${episodeKey}`, args: [episodeInput] });
+      try {
+        return await executeChild('episode', { workflowId: `${input.episode.runId}/${episodeKey}`, args: [episodeInput] });
+      } catch (err) {
+        const failure = describeFailure(err);
+        if (!failure) throw err;
+        return failedEpisode(episodeKey, instanceId, sample, attempt, failure.reason, failure.message);
+      }
     };
     let summary = await runAttempt(0);
-    for (let attempt = 1; attempt < input.maxAttempts && summary.status === 'failed' && summary.endReason === 'sandbox_lost'; attempt++) {
+    for (let attempt = 1; attempt < input.maxAttempts && summary.status === 'failed' && retryAfresh(summary.endReason); attempt++) {
       summary = await runAttempt(attempt);
     }
     return summary;
   });
+}
+
+/** The summary of an episode that could not report one itself. */
+export function failedEpisode(episodeKey: string, instanceId: string, sample: number, attempt: number, reason: EpisodeSummary['endReason'], error: string): EpisodeSummary {
+  return {
+    episodeKey,
+    instanceId,
+    sample,
+    attempt,
+    status: 'failed',
+    endReason: reason,
+    testReward: 0,
+    gradeReason: 'not_graded',
+    steps: 0,
+    formatErrors: 0,
+    completionTokens: 0,
+    policyVersion: null,
+    durationMs: 0,
+    error,
+  };
 }

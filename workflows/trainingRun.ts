@@ -35,6 +35,11 @@ export const runStateSchema = z.strictObject({
   lastMetrics: z.any().nullable(),
   /** Milestone evaluations done so far (base, rft, rl). */
   evaluated: z.array(z.string()).default([]),
+  /** Failed episodes by reason over the finished rollouts. */
+  failuresByReason: z.record(z.string(), z.number()).default({}),
+  /** Rollouts of the current phase thrown away (failure budget exceeded, then resumed). */
+  retry: z.number().int().min(0).default(0),
+  pausedReason: z.string().nullable().default(null),
 });
 export type RunState = z.output<typeof runStateSchema>;
 
@@ -64,6 +69,9 @@ const INITIAL_STATE: RunState = {
   paused: false,
   lastMetrics: null,
   evaluated: [],
+  failuresByReason: {},
+  retry: 0,
+  pausedReason: null,
 };
 
 /**
@@ -78,7 +86,10 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
   let phase: TrainingStatus['phase'] = 'starting';
   const totalIterations = config.stages.reduce((a, s) => a + s.iterations, 0);
   setHandler(pauseSignal, () => void (state.paused = true));
-  setHandler(resumeSignal, () => void (state.paused = false));
+  setHandler(resumeSignal, () => {
+    state.paused = false;
+    state.pausedReason = null;
+  });
   setHandler(drainSignal, () => void (draining = true));
   setHandler(statusQuery, () => ({
     runId: config.runId,
@@ -94,6 +105,8 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     episodesDone: 0,
     episodesTotal: 0,
     lastMetrics: state.lastMetrics as IterationMetrics | null,
+    failuresByReason: state.failuresByReason,
+    pausedReason: state.pausedReason,
   }));
   upsertSearchAttributes(searchAttributes(config.runId, config.stages[state.stageIndex]?.name ?? 'done', state.iteration, 'trainingRun'));
   const result = (outcome: TrainingRunResult['outcome']): TrainingRunResult => ({
@@ -123,6 +136,17 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     state.evaluated = [...state.evaluated, label];
   };
   const milestones = config.evaluation.milestones;
+  const countFailures = (metrics: IterationMetrics | null) => {
+    for (const [reason, n] of Object.entries(metrics?.failureReasons ?? {})) state.failuresByReason[reason] = (state.failuresByReason[reason] ?? 0) + n;
+  };
+  // Too many failed episodes to train on: the rollout is thrown away, the run pauses with the
+  // reason (status query, search attributes) and, once resumed, rolls the same phase out again.
+  const pauseOnFailures = (reason: string) => {
+    state.paused = true;
+    state.pausedReason = reason;
+    state.retry++;
+    return continueAsNew<typeof trainingRun>(config, state);
+  };
 
   if (milestones && !state.evaluated.includes('base')) {
     // The base weights are published as version 0 first, so a server restarted on them or still
@@ -135,10 +159,13 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     phase = 'rft';
     upsertSearchAttributes(searchAttributes(config.runId, 'rft', 0, 'trainingRun'));
     const rft = (await executeChild('rftRun', {
-      workflowId: `${config.runId}/rft`,
-      args: [{ config, policyVersion: state.policyVersion, trainerStep: state.trainerStep }],
+      workflowId: `${config.runId}/rft${state.retry ? `-r${state.retry}` : ''}`,
+      args: [{ config, policyVersion: state.policyVersion, trainerStep: state.trainerStep, retry: state.retry }],
       typedSearchAttributes: searchAttributes(config.runId, 'rft', 0, 'rftRun'),
     })) as RftResult;
+    if (rft.aborted) return pauseOnFailures(rft.aborted);
+    countFailures(rft.metrics);
+    state.retry = 0;
     Object.assign(state, { rftDone: true, policyVersion: rft.policyVersion, trainerStep: rft.trainerStep, lastMetrics: rft.metrics });
     state.checkpointPath = rft.checkpointPath ?? state.checkpointPath;
     return continueAsNew<typeof trainingRun>(config, state);
@@ -163,7 +190,7 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
   upsertSearchAttributes(searchAttributes(config.runId, stage.name, iteration, 'trainingRun'));
   const evaluate = config.evaluation.everyIterations > 0 && iteration % config.evaluation.everyIterations === 0;
   const out = (await executeChild('rlIteration', {
-    workflowId: `${config.runId}/it-${String(iteration).padStart(4, '0')}`,
+    workflowId: `${config.runId}/it-${String(iteration).padStart(4, '0')}${state.retry ? `-r${state.retry}` : ''}`,
     args: [{
       config,
       stageIndex: state.stageIndex,
@@ -172,9 +199,13 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
       trainerStep: state.trainerStep,
       allowedTaskIds: state.allowedTaskIds ?? undefined,
       evaluate,
+      retry: state.retry,
     }],
     typedSearchAttributes: searchAttributes(config.runId, stage.name, iteration, 'rlIteration'),
   })) as RlIterationResult;
+  if (out.aborted) return pauseOnFailures(out.aborted);
+  countFailures(out.metrics);
+  state.retry = 0;
   state.iteration = iteration;
   state.iterationInStage++;
   state.policyVersion = out.policyVersion;

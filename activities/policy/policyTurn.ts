@@ -6,11 +6,14 @@ import type { ShellState } from '../../core/agent/shellCommand';
 import type { SamplingParams } from '../../core/policy/sampling';
 import { readPrompt, readTurns, turnPath, type EpisodeRef } from '../store/episodeStore';
 import { readJsonIfExists, writeJsonOnce } from '../store/files';
+import { assertEpisodeSandbox } from '../store/episodeSandbox';
 import { chatCompletion } from './chatCompletion';
 import { withHeartbeat } from '../heartbeat';
 
 export interface PolicyTurnInput extends EpisodeRef {
   turn: number;
+  /** The sandbox that owns the episode's turns; a turn stored against another one is refused. */
+  sandboxId?: string;
   serverUrl: string;
   model: string;
   sampling: Omit<SamplingParams, 'max_tokens'>;
@@ -38,9 +41,15 @@ export type PolicyTurnResult =
  * without sampling again, so a turn is never duplicated.
  */
 export async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResult> {
+  assertEpisodeSandbox(input, input.sandboxId);
   const file = turnPath(input, input.turn, 'policy');
   const stored = readJsonIfExists<PolicyTurnRecord>(file);
-  if (stored) return summarise(stored);
+  if (stored) {
+    if (input.sandboxId && stored.sandboxId && stored.sandboxId !== input.sandboxId) {
+      throw ApplicationFailure.nonRetryable(`episode ${input.episodeKey} turn ${input.turn} was taken against sandbox ${stored.sandboxId}, not ${input.sandboxId}`, 'StoreMismatch');
+    }
+    return summarise(stored);
+  }
 
   const turns = readTurns(input, input.turn);
   if (turns.length !== input.turn - 1) {
@@ -75,6 +84,7 @@ export async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResu
     finishReason: answer.finishReason,
     policyVersion: answer.policyVersion,
     action,
+    ...(input.sandboxId ? { sandboxId: input.sandboxId } : {}),
     ...(action.kind === 'format_error' ? { observation: renderFormatErrorObservation(action.message, input.state) } : {}),
   });
   return summarise(record);

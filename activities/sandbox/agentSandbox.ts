@@ -3,13 +3,15 @@ import path from 'node:path';
 import { buildCommandScript, nextShellState, parseCommandOutput, type ShellState } from '../../core/agent/shellCommand';
 import { buildPatchScript } from '../../core/agent/patchScript';
 import { renderObservation } from '../../core/agent/prompts';
-import { installToolsScript } from '../../core/agent/toolsInstall';
+import { installToolsScript, turnMarkerPath } from '../../core/agent/toolsInstall';
 import type { SandboxLimits } from '../../core/sandboxSpec';
 import { DEFAULT_SANDBOX_IMAGE } from '../../core/sandboxSpec';
 import type { Task } from '../../core/tasks/taskSchema';
 import { execArgv } from './execCommand';
 import { prepareRepository } from './repository';
-import { createSandbox } from './sandboxActivities';
+import { createSandbox, destroySandbox } from './sandboxActivities';
+import type { SandboxPlacement } from './sandboxHost';
+import { withHeartbeat } from '../heartbeat';
 
 export const INITIAL_SHELL_STATE: ShellState = { cwd: '/testbed', openFile: null };
 
@@ -31,27 +33,38 @@ export interface EpisodeSandboxInput {
 }
 
 /**
- * An episode's sandbox, ready for the agent: a hardened container, the repository at base_commit
- * in /testbed, and the agent's tools in /opt/swe-rl. Idempotent, so a retry is safe.
+ * An episode's sandbox, ready for the agent: a hardened container holding one of this host's
+ * slots, the repository at base_commit in /testbed, and the agent's tools in /opt/swe-rl. Runs on
+ * the shared sandbox queue, so any host with a free slot takes it; returns where the sandbox lives,
+ * and every later call of it goes to that host's own queue. Idempotent on one host (a retry there
+ * reuses the container); a setup that fails removes its container, so nothing is left behind.
  */
-export async function setupEpisodeSandbox(input: EpisodeSandboxInput): Promise<{ sandboxId: string; baseHead: string }> {
-  const created = await createSandbox({
-    sandboxId: input.sandboxId,
-    image: input.image ?? input.task.image ?? DEFAULT_SANDBOX_IMAGE,
-    runId: input.runId,
-    episodeId: input.episodeId,
-    limits: { memoryMb: 2048, cpus: 1, pids: 256, network: false, ...input.limits },
+export async function setupEpisodeSandbox(input: EpisodeSandboxInput): Promise<{ sandboxId: string; baseHead: string } & SandboxPlacement> {
+  return withHeartbeat(async () => {
+    const created = await createSandbox({
+      sandboxId: input.sandboxId,
+      image: input.image ?? input.task.image ?? DEFAULT_SANDBOX_IMAGE,
+      runId: input.runId,
+      episodeId: input.episodeId,
+      kind: 'episode',
+      limits: { memoryMb: 2048, cpus: 1, pids: 256, network: false, ...input.limits },
+    });
+    try {
+      // On a retry after a partial setup the repository may already be there; keep it as it is.
+      const existing = created.created ? null : await headOf(input.sandboxId);
+      const baseHead = existing ?? (await prepareRepository(input.sandboxId, input.task, input.reposDir)).head;
+      const install = await execArgv(input.sandboxId, ['bash', '-c', installToolsScript(toolProgramSource())], {
+        timeoutSeconds: 60,
+        maxOutputBytes: 8000,
+        user: '0',
+      });
+      if (install.exitCode !== 0) throw new Error(`installing the agent tools in ${input.sandboxId} failed: ${install.output}`);
+      return { sandboxId: input.sandboxId, baseHead, host: created.host, taskQueue: created.taskQueue };
+    } catch (err) {
+      await destroySandbox(input.sandboxId).catch(() => undefined);
+      throw err;
+    }
   });
-  // On a retry after a partial setup the repository may already be there; keep it as it is.
-  const existing = created.created ? null : await headOf(input.sandboxId);
-  const baseHead = existing ?? (await prepareRepository(input.sandboxId, input.task, input.reposDir)).head;
-  const install = await execArgv(input.sandboxId, ['bash', '-c', installToolsScript(toolProgramSource())], {
-    timeoutSeconds: 60,
-    maxOutputBytes: 8000,
-    user: '0',
-  });
-  if (install.exitCode !== 0) throw new Error(`installing the agent tools in ${input.sandboxId} failed: ${install.output}`);
-  return { sandboxId: input.sandboxId, baseHead };
 }
 
 async function headOf(sandboxId: string): Promise<string | null> {
@@ -61,6 +74,8 @@ async function headOf(sandboxId: string): Promise<string | null> {
 
 export interface AgentCommandInput {
   sandboxId: string;
+  /** When given, the command first writes this turn's start marker (see turnStarted). */
+  turn?: number;
   command: string;
   state: ShellState;
   timeoutSeconds: number;
@@ -78,7 +93,8 @@ export interface AgentCommandResult {
 
 /** Runs one agent command in the sandbox and renders the observation with its prompt line. */
 export async function runAgentCommand(input: AgentCommandInput): Promise<AgentCommandResult> {
-  const result = await execArgv(input.sandboxId, ['bash', '-c', buildCommandScript(input.command, input.state.cwd)], {
+  const startMarker = input.turn === undefined ? undefined : turnMarkerPath(input.turn);
+  const result = await execArgv(input.sandboxId, ['bash', '-c', buildCommandScript(input.command, input.state.cwd, { startMarker })], {
     timeoutSeconds: input.timeoutSeconds,
     maxOutputBytes: input.maxObservationChars,
   });
@@ -107,4 +123,12 @@ export async function readSubmission(sandboxId: string, baseCommit: string): Pro
   const result = await execArgv(sandboxId, ['bash', '-c', buildPatchScript({ baseCommit })], { timeoutSeconds: 60, maxOutputBytes: 5_000_000 });
   if (result.exitCode !== 0) throw new Error(`reading the patch in sandbox ${sandboxId} failed: ${result.output.slice(0, 500)}`);
   return { patch: result.output, truncated: result.truncated };
+}
+
+/** Whether the command of `turn` ever started in the sandbox (its start marker exists). */
+export async function turnStarted(sandboxId: string, turn: number): Promise<boolean> {
+  const marker = turnMarkerPath(turn);
+  const result = await execArgv(sandboxId, ['bash', '-c', `test -e ${marker} && echo started || echo not-started`], { timeoutSeconds: 30, maxOutputBytes: 1000 });
+  if (result.exitCode !== 0) throw new Error(`checking ${marker} in ${sandboxId} failed: ${result.output}`);
+  return result.output.trim() === 'started';
 }

@@ -3,6 +3,7 @@ import type { ExecResult } from '../../core/sandboxSpec';
 import { decodeOutput } from '../../core/textDecoding';
 import { truncateMiddle } from '../../core/truncate';
 import { docker, isDockerStatus } from './dockerClient';
+import { DiskLimitExceeded, diskCheckIntervalMs, diskLimitFromLabels, startDiskWatchdog } from './diskLimit';
 import { BoundedOutput, runExec } from './execStream';
 
 export const SANDBOX_USER = '1000:1000';
@@ -13,17 +14,23 @@ export interface ExecOptions {
   workdir?: string;
   user?: string;
   env?: string[];
+  /** How often the disk watchdog polls the writable layer; default `SWE_RL_DISK_CHECK_MS` or 1000. */
+  diskCheckMs?: number;
 }
 
 /**
  * Runs argv in the container under `timeout --signal=KILL`, merging stdout and stderr, bounding
- * what is kept, decoding it as text and truncating it with a visible marker.
+ * what is kept, decoding it as text and truncating it with a visible marker. A sandbox labelled
+ * with a disk limit is watched meanwhile: over it, the container is killed and this throws
+ * {@link DiskLimitExceeded}.
  */
 export async function execArgv(sandboxId: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
   const container = docker().getContainer(sandboxId);
   const started = Date.now();
   let exec;
+  let diskLimitMb: number | undefined;
   try {
+    diskLimitMb = diskLimitFromLabels((await container.inspect()).Config.Labels);
     exec = await container.exec({
       Cmd: ['timeout', '--signal=KILL', String(options.timeoutSeconds), ...argv],
       AttachStdout: true,
@@ -39,7 +46,17 @@ export async function execArgv(sandboxId: string, argv: string[], options: ExecO
     throw err;
   }
   const collected = new BoundedOutput(options.maxOutputBytes);
-  const { guardFired } = await runExec(exec, docker().modem, collected, (options.timeoutSeconds + 10) * 1000);
+  const watchdog =
+    diskLimitMb === undefined ? undefined : startDiskWatchdog(container, sandboxId, diskLimitMb, options.diskCheckMs ?? diskCheckIntervalMs());
+  let guardFired: boolean;
+  try {
+    ({ guardFired } = await runExec(exec, docker().modem, collected, (options.timeoutSeconds + 10) * 1000));
+  } catch (err) {
+    const exceeded = await watchdog?.finish();
+    throw exceeded ?? err;
+  }
+  const exceeded: DiskLimitExceeded | undefined = await watchdog?.finish();
+  if (exceeded) throw exceeded;
   const info = await exec.inspect();
   // `timeout --signal=KILL` exits 137 when it had to kill the command.
   const exitCode = guardFired ? 137 : (info.ExitCode ?? -1);

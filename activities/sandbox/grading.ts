@@ -61,6 +61,7 @@ export async function gradePatch(input: GradeInput): Promise<GradeResult> {
       image: task.image ?? DEFAULT_SANDBOX_IMAGE,
       runId: input.runId ?? 'grading',
       episodeId: input.gradeId,
+      kind: 'grading',
     });
     const { head } = await prepareRepository(sandboxId, task, input.reposDir);
     log.push(`repository at ${task.base_commit} (sandbox HEAD ${head})`);

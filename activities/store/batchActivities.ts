@@ -4,6 +4,7 @@ import { trajectoryOf } from '../../core/agent/conversation';
 import { batchFile } from '../../core/store/runPaths';
 import { readPrompt, readTurns } from './episodeStore';
 import { writeTextAtomic } from './files';
+import { heartbeatNow } from '../heartbeat';
 
 export interface WriteBatchInput {
   runsDir: string;
@@ -21,7 +22,8 @@ export interface WriteBatchInput {
 export async function writeTrainingBatch(input: WriteBatchInput): Promise<{ batchPath: string; trajectories: number; actionTokens: number }> {
   const lines: string[] = [];
   let actionTokens = 0;
-  for (const entry of input.entries) {
+  for (const [index, entry] of input.entries.entries()) {
+    if (index % 32 === 0) await heartbeatNow({ written: index });
     const ref = { runsDir: input.runsDir, runId: input.runId, episodeKey: entry.episodeKey };
     const turns = readTurns(ref);
     if (turns.length === 0) continue; // nothing sampled (context limit on the first turn)

@@ -18,6 +18,8 @@ export interface PolicyTurnRecord {
   action: ParsedAction;
   /** For format errors the observation is known without running anything. */
   observation?: string;
+  /** The sandbox the turn was taken against (an episode's turns belong to one sandbox). */
+  sandboxId?: string;
 }
 
 export interface ObservationRecord {
@@ -25,6 +27,11 @@ export interface ObservationRecord {
   observation: string;
   exitCode: number | null;
   timedOut: boolean;
+  /** The sandbox and host that ran the command. */
+  sandboxId?: string;
+  host?: string;
+  /** Set when the sandbox was stopped by a limit while running this command. */
+  stopped?: 'disk_limit';
 }
 
 export interface TurnPair {

@@ -17,6 +17,11 @@ export interface CommandScriptOptions {
   toolsStateFile?: string;
   /** Lines per window of `open`/`goto`/scroll; say the same number in the system prompt. */
   windowLines?: number;
+  /**
+   * A file the script creates before anything else: its absence after a failed attempt proves the
+   * command never started, so running it again is safe.
+   */
+  startMarker?: string;
 }
 
 /**
@@ -43,6 +48,7 @@ export function buildCommandScript(command: string, cwd: string, options: Comman
     `cd -- ${shellQuote(cwd)} 2>/dev/null || { ` +
     `echo ${shellQuote(`(directory ${cwd} no longer exists; now in ${repoDir})`)}; cd -- ${shellQuote(repoDir)}; }`;
   const setup = [
+    ...(options.startMarker ? [`: > ${shellQuote(options.startMarker)} 2>/dev/null`] : []),
     report,
     onExit,
     // No command may wait for input that never comes; heredocs still feed the tools.

@@ -20,6 +20,11 @@ export const TOOL_COMMANDS = [
 ] as const;
 export type ToolCommand = (typeof TOOL_COMMANDS)[number];
 
+/** Start markers of agent commands (see buildCommandScript's startMarker); writable by the agent. */
+export function turnMarkerPath(turn: number, toolsHome: string = DEFAULT_TOOLS_HOME): string {
+  return `${toolsHome}/turns/${String(turn).padStart(4, '0')}`;
+}
+
 export function toolsBinDir(toolsHome: string = DEFAULT_TOOLS_HOME): string {
   return `${toolsHome}/bin`;
 }
@@ -52,7 +57,8 @@ export function installToolsScript(programSource: string, toolsHome: string = DE
   const program = toolsProgramPath(toolsHome);
   const lines = [
     'set -eu',
-    `mkdir -p ${shellQuote(bin)}`,
+    `mkdir -p ${shellQuote(bin)} ${shellQuote(`${toolsHome}/turns`)}`,
+    `chmod 1777 ${shellQuote(`${toolsHome}/turns`)}`,
     `cat > ${shellQuote(program)} <<'${PROGRAM_DELIMITER}'`,
     source + PROGRAM_DELIMITER,
     `chmod 0644 ${shellQuote(program)}`,

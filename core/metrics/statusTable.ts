@@ -44,6 +44,9 @@ export function formatTrainingStatus(s: TrainingStatus): string {
     lines.push(`episodes ${s.episodesDone}/${s.episodesTotal} (${pct(s.episodesDone / s.episodesTotal)}) in the current iteration`);
   }
   lines.push(`checkpoint ${s.checkpointPath ?? '(none yet)'}`);
+  if (s.pausedReason) lines.push(`paused because ${s.pausedReason}; \`temporal workflow signal --name resume\` rolls the phase out again`);
+  const failures = Object.entries(s.failuresByReason ?? {}).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (failures.length > 0) lines.push(`failed episodes so far: ${failures.map(([r, n]) => `${r} ${n}`).join(', ')}`);
   if (s.lastMetrics) {
     const m = s.lastMetrics;
     lines.push(`last finished: ${m.stage} iteration ${m.iteration}, pass ${pct(m.passRate)}, reward ${fixed(m.meanReward, 3)}, eval pass@1 ${formatEvaluation(m)}`);

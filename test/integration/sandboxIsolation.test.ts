@@ -26,8 +26,8 @@ describe('sandbox isolation (real containers)', () => {
     expect(again.created).toBe(false);
     const other = `sbx-${runId}-tmp`;
     await createSandbox({ sandboxId: other, runId, episodeId: runId });
-    expect(await destroySandbox(other)).toEqual({ removed: true });
-    expect(await destroySandbox(other)).toEqual({ removed: false });
+    expect(await destroySandbox(other)).toMatchObject({ removed: true });
+    expect(await destroySandbox(other)).toMatchObject({ removed: false });
   });
 
   it('runs unprivileged: uid 1000, no capabilities, no-new-privileges', async () => {
@@ -71,7 +71,7 @@ describe('sandbox isolation (real containers)', () => {
     expect(maxSeen).toBeGreaterThan(10); // the bomb did run
     expect(maxSeen).toBeLessThanOrEqual(64);
     const started = Date.now();
-    expect(await destroySandbox(bombId)).toEqual({ removed: true });
+    expect(await destroySandbox(bombId)).toMatchObject({ removed: true });
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 

@@ -1,5 +1,5 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { orchestratorWorker, policyWorker, sandboxWorker } from '../../../workers/definitions';
+import { orchestratorWorker, policyWorker, sandboxHostWorker, sandboxWorker } from '../../../workers/definitions';
 import { TEMPORAL_ADDRESS } from './services';
 
 export interface RunningWorkers {
@@ -11,7 +11,7 @@ export async function startTestWorkers(address = TEMPORAL_ADDRESS): Promise<Runn
   quietLogs();
   const connection = await NativeConnection.connect({ address });
   const workers = await Promise.all(
-    [orchestratorWorker, sandboxWorker, policyWorker].map((def) => Worker.create(def(connection, 'default'))),
+    [orchestratorWorker, sandboxWorker, sandboxHostWorker, policyWorker].map((def) => Worker.create(def(connection, 'default'))),
   );
   const running = workers.map((w) => w.run());
   return {

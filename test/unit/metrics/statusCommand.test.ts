@@ -51,7 +51,7 @@ describe('swe-rl status', () => {
   });
 
   it('prints the live status when the query answers', async () => {
-    const status = { runId: 'run-a', phase: 'rl', stage: 's1', stageIndex: 0, iteration: 4, totalIterations: 9, policyVersion: 5, checkpointPath: null, paused: false, draining: true, episodesDone: 1, episodesTotal: 2, lastMetrics: null } satisfies TrainingStatus;
+    const status = { runId: 'run-a', phase: 'rl', stage: 's1', stageIndex: 0, iteration: 4, totalIterations: 9, policyVersion: 5, checkpointPath: null, paused: false, draining: true, episodesDone: 1, episodesTotal: 2, lastMetrics: null, failuresByReason: {}, pausedReason: null } satisfies TrainingStatus;
     const queried: string[] = [];
     const result = await run(async () => ({ queryStatus: async (id) => (queried.push(id), status), close: async () => undefined }));
     expect(queried).toEqual(['run-a']);

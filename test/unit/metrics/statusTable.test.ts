@@ -39,7 +39,15 @@ describe('live status', () => {
     episodesDone: 16,
     episodesTotal: 64,
     lastMetrics: iterationMetrics({ stage: 'stage-2', iteration: 2, evaluation: evaluation(0.3, 0.02) }),
+    failuresByReason: {},
+    pausedReason: null,
   };
+
+  it('shows why a run paused itself and its failures by reason', () => {
+    const text = formatTrainingStatus({ ...status, pausedReason: 'run it-0003: 9 of 16 episodes failed', failuresByReason: { grading_error: 1, host_lost: 8, sandbox_lost: 0 } });
+    expect(text).toContain('paused because run it-0003: 9 of 16 episodes failed;');
+    expect(text).toContain('failed episodes so far: host_lost 8, grading_error 1\n');
+  });
 
   it('shows phase, stage, progress, checkpoint, flags and the last iteration', () => {
     const text = formatTrainingStatus(status);
