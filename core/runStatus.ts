@@ -8,6 +8,8 @@ export interface IterationMetrics {
   episodes: number;
   failedEpisodes: number;
   failureReasons: Record<string, number>;
+  /** Episode attempts that failed (sandbox or host lost) and were tried again afresh, by reason. */
+  retriedReasons?: Record<string, number>;
   passRate: number;
   meanReward: number;
   filteredGroupFraction: number;

@@ -37,7 +37,7 @@ export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
   const ids = await storeActivities.listTaskIds({ file: evalFile });
   const phase = `eval-${input.label}`;
   const shared = sharedEpisodeInput(config, { ...config.evaluation, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion);
-  const progress: RolloutProgress = { done: 0, total: ids.length * runs, failed: 0, failures: {} };
+  const progress: RolloutProgress = { done: 0, total: ids.length * runs, failed: 0, failures: {}, retried: {} };
   setHandler(progressQuery, () => progress);
   const groups = await rolloutGroups({
     runId: config.runId,

@@ -45,7 +45,7 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
   const clock = () => Date.now();
   const rolloutStart = clock();
   const ids = await storeActivities.listTaskIds({ file: config.tasks.trainFile });
-  const progress: RolloutProgress = { done: 0, total: ids.length * rft.samplesPerTask, failed: 0, failures: {} };
+  const progress: RolloutProgress = { done: 0, total: ids.length * rft.samplesPerTask, failed: 0, failures: {}, retried: {} };
   setHandler(progressQuery, () => progress);
   const groups = await rolloutGroups({
     runId: config.runId,
@@ -110,6 +110,7 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
     episodes: rollout.episodes,
     failedEpisodes: outcomes.length - rollout.episodes,
     failureReasons: outcomes.filter((o) => o.status === 'failed').reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.endReason]: (acc[o.endReason] ?? 0) + 1 }), {}),
+    retriedReasons: progress.retried,
     passRate: rollout.passRate,
     meanReward: rollout.passRate,
     filteredGroupFraction: 0,

@@ -61,7 +61,7 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
   if (!stage) throw new Error(`stage ${input.stageIndex} does not exist`);
   const phase = `it-${String(input.iteration).padStart(4, '0')}${input.retry ? `-r${input.retry}` : ''}`;
   const clock = () => Date.now();
-  const progress: RolloutProgress = { done: 0, total: stage.problemsPerIteration * stage.groupSize, failed: 0, failures: {} };
+  const progress: RolloutProgress = { done: 0, total: stage.problemsPerIteration * stage.groupSize, failed: 0, failures: {}, retried: {} };
   setHandler(progressQuery, () => progress);
 
   const rolloutStart = clock();
@@ -141,6 +141,7 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
     episodes: rollout.episodes,
     failedEpisodes: batch.excludedEpisodes,
     failureReasons: batch.failureReasons,
+    retriedReasons: progress.retried,
     passRate: rollout.passRate,
     meanReward: rollout.meanReward,
     filteredGroupFraction: batch.groups ? batch.droppedGroups / batch.groups : 0,

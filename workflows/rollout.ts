@@ -14,6 +14,8 @@ export interface RolloutProgress {
   total: number;
   failed: number;
   failures: Record<string, number>;
+  /** Attempts that failed and were tried again afresh (they are not in `failures`), by reason. */
+  retried: Record<string, number>;
 }
 
 export interface RolloutInput {
@@ -62,6 +64,7 @@ export async function rolloutGroups(input: RolloutInput, progress: RolloutProgre
     progress.done += summaries.length;
     progress.failed += failed.length;
     progress.failures = countByReason(failed.map((s) => s.endReason), progress.failures);
+    progress.retried = countByReason(summaries.flatMap((s) => s.earlierAttempts ?? []), progress.retried);
     return summaries;
   });
 }

@@ -46,10 +46,12 @@ export async function taskGroup(rawInput: unknown): Promise<EpisodeSummary[]> {
       }
     };
     let summary = await runAttempt(0);
+    const earlierAttempts: string[] = [];
     for (let attempt = 1; attempt < input.maxAttempts && summary.status === 'failed' && retryAfresh(summary.endReason); attempt++) {
+      earlierAttempts.push(summary.endReason);
       summary = await runAttempt(attempt);
     }
-    return summary;
+    return earlierAttempts.length ? { ...summary, earlierAttempts } : summary;
   });
 }
 

@@ -42,6 +42,8 @@ export interface EpisodeSummary {
   policyVersion: number | null;
   durationMs: number;
   error?: string;
+  /** Reasons of the earlier attempts of this sample that failed and were tried again afresh. */
+  earlierAttempts?: string[];
   /** Where the sandbox lived: the host that created it, and the host that destroyed it (null: it could not be reached). */
   sandbox?: { sandboxId: string; host: string; destroyedOn: string | null } | null;
 }

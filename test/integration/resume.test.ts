@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { readTurns } from '../../activities/store/episodeStore';
+import { expectTrajectoriesWhole, findFiles } from './support/runChecks';
 import { TASK_QUEUES } from '../../core/taskQueues';
 import type { TrainingRunResult } from '../../workflows/trainingRun';
 import { ROOT } from './support/processes';
@@ -13,16 +13,6 @@ import { requireDocker } from './support/services';
 /** The production worker process (dist build): orchestrator, sandbox and policy queues. */
 function startWorkerProcess(): Promise<StartedProcess> {
   return startUntilReady('node', [path.join(ROOT, 'dist/workers/allInOne.js')], /worker polling/, { detached: true, timeoutMs: 60_000 });
-}
-
-function findFiles(dir: string, name: RegExp, out: string[] = []): string[] {
-  if (!existsSync(dir)) return out;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) findFiles(full, name, out);
-    else if (name.test(entry.name)) out.push(full);
-  }
-  return out;
 }
 
 // Kill -9 the orchestrator + sandbox (+ policy) worker process in the middle of an episode, start
@@ -81,18 +71,6 @@ describe('a run survives its workers being killed mid-episode', () => {
     expect(await docker.listContainers({ all: true, filters: { label: [`swe-rl.run=${config.runId}`] } })).toEqual([]);
 
     // Every stored trajectory is whole: turns contiguous, every turn but a final submit observed.
-    const summaries = findFiles(path.join(runDir, 'episodes'), /^summary\.json$/);
-    expect(summaries.length).toBeGreaterThanOrEqual(8);
-    for (const file of summaries) {
-      const episodeKey = path.relative(path.join(runDir, 'episodes'), path.dirname(file));
-      const summary = JSON.parse(readFileSync(file, 'utf8'));
-      if (summary.status !== 'completed') continue;
-      const turns = readTurns({ runsDir: path.join(tasks.dir, 'runs'), runId: config.runId, episodeKey });
-      expect(turns).toHaveLength(summary.steps);
-      turns.forEach((t, i) => {
-        expect(t.policy.turn).toBe(i + 1);
-        if (t.policy.action.kind !== 'submit') expect(t.observation).not.toBeNull();
-      });
-    }
+    expect(expectTrajectoriesWhole(path.join(tasks.dir, 'runs'), config.runId)).toBeGreaterThanOrEqual(8);
   });
 });

@@ -15,14 +15,14 @@ export interface PipelineServices {
  * server, the Python trainer worker, the TypeScript workers in this process and a client, all
  * against one dev server. `workers: false` leaves the TypeScript workers to the test.
  */
-export async function startPipelineServices(options: { address?: string; trainer?: boolean; workers?: boolean } = {}): Promise<PipelineServices> {
+export async function startPipelineServices(options: { address?: string; trainer?: boolean; workers?: boolean | 'no-sandbox' } = {}): Promise<PipelineServices> {
   const address = options.address ?? TEMPORAL_ADDRESS;
   const modelDir = buildTinyModel();
   const [server, trainerWorker] = await Promise.all([
     startPolicyServer(modelDir),
     options.trainer === false ? Promise.resolve(undefined) : startTrainerWorker(address),
   ]);
-  const workers: RunningWorkers | undefined = options.workers === false ? undefined : await startTestWorkers(address);
+  const workers: RunningWorkers | undefined = options.workers === false ? undefined : await startTestWorkers(address, { sandbox: options.workers !== 'no-sandbox' });
   const client = new Client({ connection: await Connection.connect({ address, connectTimeout: '5s' }) });
   return {
     modelDir,

@@ -83,8 +83,8 @@ export function startUntilReady(
   });
 }
 
-export async function startPolicyServer(modelDir: string, extra: string[] = []): Promise<StartedProcess & { url: string }> {
-  const port = await freePort();
+export async function startPolicyServer(modelDir: string, extra: string[] = [], fixedPort?: number): Promise<StartedProcess & { url: string }> {
+  const port = fixedPort ?? (await freePort());
   const server = await startPython(
     ['-m', 'swe_rl_trainer.policy_server', '--model', modelDir, '--port', String(port), '--threads', '1', ...extra],
     /policy server listening on/,

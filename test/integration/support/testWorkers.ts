@@ -6,13 +6,15 @@ export interface RunningWorkers {
   stop(): Promise<void>;
 }
 
-/** Runs the real TypeScript workers in this process, on the real task queues of the dev server. */
-export async function startTestWorkers(address = TEMPORAL_ADDRESS): Promise<RunningWorkers> {
+/**
+ * Runs the real TypeScript workers in this process, on the real task queues of the dev server;
+ * `sandbox: false` leaves the sandbox queues to sandbox worker processes (one per Docker host).
+ */
+export async function startTestWorkers(address = TEMPORAL_ADDRESS, options: { sandbox?: boolean } = {}): Promise<RunningWorkers> {
   quietLogs();
   const connection = await NativeConnection.connect({ address });
-  const workers = await Promise.all(
-    [orchestratorWorker, sandboxWorker, sandboxHostWorker, policyWorker].map((def) => Worker.create(def(connection, 'default'))),
-  );
+  const definitions = options.sandbox === false ? [orchestratorWorker, policyWorker] : [orchestratorWorker, sandboxWorker, sandboxHostWorker, policyWorker];
+  const workers = await Promise.all(definitions.map((def) => Worker.create(def(connection, 'default'))));
   const running = workers.map((w) => w.run());
   return {
     async stop() {
