@@ -6,7 +6,7 @@ import { TASK_QUEUES } from '../../core/taskQueues';
 import type { TrainingRunResult } from '../../workflows/trainingRun';
 import { removeEngineSandboxes, startEngine, startSandboxWorkerProcess, type Engine, type SandboxWorkerProcess } from './support/dockerEngines';
 import { startPipelineServices, type PipelineServices } from './support/pipelineServices';
-import { isolatedTemporal, runProject } from './support/processes';
+import { ROOT, isolatedTemporal, runProject } from './support/processes';
 import { freePort, startPolicyServer, type StartedProcess } from './support/pythonServices';
 import { smallRunConfig, smallTaskSet } from './support/runFixture';
 import { expectTrajectoriesWhole, findFiles, storedEpisodes } from './support/runChecks';
@@ -23,6 +23,21 @@ const SLOTS = 3;
 const GRADE_LABEL = ['swe-rl.sandbox=1', 'swe-rl.kind=grading'];
 const EPISODE_LABEL = ['swe-rl.sandbox=1', 'swe-rl.kind=episode'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A policy that acts: the tiny model warm-started for 150 steps on the drill demonstrations
+ * (infra/drill-model.sh, about 90 s on 2 cores, built once into .data/models/acting-base). It
+ * runs commands and submits, so episodes use their sandboxes and get graded; the untrained tiny
+ * model only writes format errors.
+ */
+function actingModel(): string {
+  const dir = path.join(ROOT, '.data', 'models', 'acting-base');
+  if (!existsSync(path.join(dir, 'config.json'))) {
+    const built = runProject('infra/drill-model.sh', [], { SWE_RL_LOCAL_MODEL: dir, SWE_RL_WARM_START_STEPS: '150', SWE_RL_DEMOS: '600', SWE_RL_DEMOS_FIX_RATE: '0.3' }, 600_000);
+    if (built.status !== 0) throw new Error(`building the acting model failed:\n${built.stderr}`);
+  }
+  return dir;
+}
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -48,6 +63,7 @@ describe('sandboxes on two Docker hosts', () => {
   let services: PipelineServices;
   let policy: StartedProcess & { url: string };
   let policyPort: number;
+  let modelDir: string;
   let client: Client;
   let hostA: Engine;
   let hostB: Engine;
@@ -67,7 +83,8 @@ describe('sandboxes on two Docker hosts', () => {
   };
 
   const config = (runId: string, iterations: number): RunConfigInput =>
-    smallRunConfig(runId, policy.url, services.modelDir, tasks, {
+    smallRunConfig(runId, policy.url, modelDir, tasks, {
+      agent: { promptStyle: 'compact' },
       rft: { enabled: false, samplesPerTask: 1, maxTurns: 1, contextTokens: 8192 },
       stages: [{ name: 'stage1', iterations, problemsPerIteration: 3, groupSize: 4, maxTurns: 5, lengthThreshold: 1, contextTokens: 8192, maxTokensPerTurn: 24 }],
       evaluation: { everyIterations: 0, runs: 1, maxTurns: 1, contextTokens: 8192 },
@@ -94,7 +111,8 @@ describe('sandboxes on two Docker hosts', () => {
     [hostA, hostB] = await Promise.all([startEngine('t-hosta'), startEngine('t-hostb')]);
     services = await startPipelineServices({ address: temporal.address, workers: 'no-sandbox' });
     policyPort = await freePort();
-    policy = await startPolicyServer(services.modelDir, [], policyPort);
+    modelDir = actingModel();
+    policy = await startPolicyServer(modelDir, [], policyPort);
     client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
     await Promise.all([startWorker('host-a', hostA), startWorker('host-b', hostB)]);
   });
@@ -178,7 +196,7 @@ describe('sandboxes on two Docker hosts', () => {
     await until('iteration 1 turns', 120_000, turnOf(1));
     process.kill(policy.process.pid!, 'SIGKILL');
     await sleep(60_000);
-    policy = await startPolicyServer(services.modelDir, [], policyPort);
+    policy = await startPolicyServer(modelDir, [], policyPort);
     await recovery('policy outage', Date.now());
 
     // (a) Host B's worker is killed and its engine lost for good during the second rollout.
