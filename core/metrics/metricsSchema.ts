@@ -23,6 +23,8 @@ export const iterationMetricsSchema = z.object({
   episodes: count,
   failedEpisodes: count,
   failureReasons: z.record(z.string(), count),
+  /** Attempts tried again afresh (sandbox or host lost), by reason. */
+  retriedReasons: z.record(z.string(), count).optional(),
   passRate: rate,
   meanReward: z.number(),
   filteredGroupFraction: rate,
