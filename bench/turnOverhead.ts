@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { chatCompletion } from '../activities/policy/chatCompletion';
 import { INITIAL_SHELL_STATE, runAgentCommand, setupEpisodeSandbox } from '../activities/sandbox/agentSandbox';
 import { destroySandbox } from '../activities/sandbox/sandboxActivities';
+import { thisHostQueue } from '../activities/sandbox/sandboxHost';
 import { DEFAULT_BUILTIN_DIR, generateBuiltinTasks } from '../cli/commands/builtinTasks';
 import { parseTaskFile } from '../core/tasks/parseTaskFile';
 import { TASK_QUEUES } from '../core/taskQueues';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     const viaTemporal = (await client.workflow.execute('benchTurns', {
       taskQueue: TASK_QUEUES.orchestrator,
       workflowId: `bench-turns-${randomUUID().slice(0, 8)}`,
-      args: [{ sandboxId, turns, serverUrl, messages, maxTokens, command }],
+      args: [{ sandboxId, turns, serverUrl, messages, maxTokens, command, sandboxQueue: thisHostQueue() }],
     })) as number[];
     await client.connection.close();
     console.log(`agent turn, direct:         median ${median(direct)} ms (n=${turns})`);

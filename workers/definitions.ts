@@ -39,12 +39,12 @@ export function sandboxWorker(connection: NativeConnection, namespace: string): 
  * one wait behind another, and a task that waits past its schedule-to-start timeout means the host is gone.
  */
 export function sandboxHostWorker(connection: NativeConnection, namespace: string): WorkerOptions {
-  const { sandboxTurn, storeSubmission, destroySandbox, execInSandbox } = sandboxActivities;
+  const { sandboxTurn, storeSubmission, destroySandbox, execInSandbox, runAgentCommand } = sandboxActivities;
   return {
     connection,
     namespace,
     taskQueue: thisHostQueue(),
-    activities: { sandboxTurn, storeSubmission, destroySandbox, execInSandbox },
+    activities: { sandboxTurn, storeSubmission, destroySandbox, execInSandbox, runAgentCommand },
     maxConcurrentActivityTaskExecutions: 2 * sandboxSlots() + 4,
   };
 }

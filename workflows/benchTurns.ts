@@ -6,7 +6,6 @@ import type { ChatMessage } from '../core/policy/sampling';
 import { TASK_QUEUES } from '../core/taskQueues';
 
 const policyCalls = proxyActivities<typeof policy>({ taskQueue: TASK_QUEUES.policy, startToCloseTimeout: '2 minutes' });
-const sandboxCalls = proxyActivities<typeof sandbox>({ taskQueue: TASK_QUEUES.sandbox, startToCloseTimeout: '2 minutes' });
 
 export interface BenchTurnsInput {
   sandboxId: string;
@@ -15,6 +14,8 @@ export interface BenchTurnsInput {
   messages: ChatMessage[];
   maxTokens: number;
   command: string;
+  /** The host queue of the sandbox's Docker host (`swe-rl-sandbox@<host>`), as an episode's turns use. */
+  sandboxQueue: string;
 }
 
 /**
@@ -24,6 +25,7 @@ export interface BenchTurnsInput {
 export async function benchTurns(input: BenchTurnsInput): Promise<number[]> {
   const state: ShellState = { cwd: '/testbed', openFile: null };
   const durations: number[] = [];
+  const sandboxCalls = proxyActivities<typeof sandbox>({ taskQueue: input.sandboxQueue, startToCloseTimeout: '2 minutes' });
   for (let i = 0; i < input.turns; i++) {
     const started = Date.now();
     await policyCalls.chatCompletion({ serverUrl: input.serverUrl, model: 'policy', messages: input.messages, sampling: { max_tokens: input.maxTokens, seed: i } });
