@@ -2,9 +2,46 @@ import Docker from 'dockerode';
 
 let client: Docker | undefined;
 
+/**
+ * How long an API call may wait for the engine's complete answer (the headers, for a streamed or
+ * attached answer): SWE_RL_DOCKER_API_TIMEOUT_SECONDS, default 300.
+ */
+export function dockerApiTimeoutMs(): number {
+  const seconds = Number(process.env.SWE_RL_DOCKER_API_TIMEOUT_SECONDS ?? 300);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`SWE_RL_DOCKER_API_TIMEOUT_SECONDS must be a positive number, got ${process.env.SWE_RL_DOCKER_API_TIMEOUT_SECONDS}`);
+  return seconds * 1000;
+}
+
+type Dial = (options: { method?: string; path?: string }, callback: (err: unknown, data?: unknown) => void) => unknown;
+
+/**
+ * A call whose answer an engine cut off mid-way (it stopped or restarted while answering) never
+ * settles in docker-modem: Node drops the aborted response silently. The activity then hangs,
+ * heartbeating, until its start-to-close timeout, and calls queued behind it (the slot lock) with
+ * it. Every call gets a deadline instead and fails as an engine error the activity retries.
+ */
+function withDeadline(docker: Docker, timeoutMs: number): Docker {
+  const modem = docker.modem as unknown as { dial: Dial };
+  const dial = modem.dial.bind(modem);
+  modem.dial = (options, callback) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      callback(new Error(`Docker engine gave no complete answer to ${options.method ?? 'GET'} ${options.path ?? ''} within ${timeoutMs / 1000}s (ECONNRESET)`));
+    }, timeoutMs);
+    return dial(options, (err, data) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      callback(err, data);
+    });
+  };
+  return docker;
+}
+
 /** One dockerode client per process; DOCKER_HOST and friends are honoured by dockerode itself. */
 export function docker(): Docker {
-  client ??= new Docker();
+  client ??= withDeadline(new Docker(), dockerApiTimeoutMs());
   return client;
 }
 

@@ -8,6 +8,26 @@ import { BoundedOutput, runExec } from './execStream';
 
 export const SANDBOX_USER = '1000:1000';
 
+/** Exit codes of a command killed by a signal (SIGKILL, SIGTERM) or never reported. */
+const KILLED_EXIT_CODES = new Set([137, 143, -1]);
+
+/**
+ * Whether the container still runs a moment after a command of it was killed: the engine reports
+ * the exec's end before the container's own, so a stop is given up to two seconds to show.
+ */
+async function stillRunning(container: ReturnType<ReturnType<typeof docker>['getContainer']>): Promise<boolean> {
+  for (let check = 0; check < 5; check++) {
+    try {
+      if (!(await container.inspect()).State.Running) return false;
+    } catch (err) {
+      if (isDockerStatus(err, 404)) return false;
+      throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  return true;
+}
+
 export interface ExecOptions {
   timeoutSeconds: number;
   maxOutputBytes: number;
@@ -60,6 +80,11 @@ export async function execArgv(sandboxId: string, argv: string[], options: ExecO
   const info = await exec.inspect();
   // `timeout --signal=KILL` exits 137 when it had to kill the command.
   const exitCode = guardFired ? 137 : (info.ExitCode ?? -1);
+  if (!guardFired && KILLED_EXIT_CODES.has(exitCode) && !(await stillRunning(container))) {
+    // The engine stopped the container under the command (a restart, a shutdown): this is no
+    // result of the command, and a grading must not record it as a failing test run.
+    throw ApplicationFailure.retryable(`sandbox ${sandboxId} was stopped while the command ran (exit ${exitCode})`, 'SandboxStopped');
+  }
   const { buffer, skipped } = collected.bytes();
   let text = decodeOutput(buffer);
   if (skipped > 0) {

@@ -83,16 +83,41 @@ function gitArchive(repo: string, commit: string, instanceId: string): Readable 
   return child.stdout;
 }
 
-/** Rewrites a tar stream's owners, so the unprivileged sandbox user owns the checkout. */
-function owned(source: Readable, uid: number): NodeJS.ReadableStream {
+/**
+ * Rewrites a tar stream's owners, so the unprivileged sandbox user owns the checkout. When the
+ * upload ends early (the engine stopped mid-upload and the request destroyed the stream), the
+ * rest of the source is dropped: adding an entry to a destroyed pack throws, and thrown from a
+ * stream event it would crash the whole sandbox worker.
+ */
+export function owned(source: Readable, uid: number): NodeJS.ReadableStream {
   const extract = tar.extract();
   const pack = tar.pack();
+  let closed = false;
+  const stop = (err?: Error) => {
+    if (closed) return;
+    closed = true;
+    source.unpipe(extract);
+    source.destroy();
+    extract.destroy();
+    if (err) pack.destroy(err);
+  };
+  pack.on('close', () => stop());
   extract.on('entry', (header, stream, next) => {
-    stream.pipe(pack.entry({ ...header, uid, gid: uid, uname: 'agent', gname: 'agent' }, next));
+    // An entry cut off with the upload errors too; nobody else listens to it.
+    stream.on('error', (err: Error) => stop(err));
+    if (closed) return stream.resume();
+    try {
+      stream.pipe(pack.entry({ ...header, uid, gid: uid, uname: 'agent', gname: 'agent' }, next));
+    } catch (err) {
+      stream.resume();
+      stop(err as Error);
+    }
   });
-  extract.on('finish', () => pack.finalize());
-  extract.on('error', (err) => pack.destroy(err));
-  source.on('error', (err) => pack.destroy(err));
+  extract.on('finish', () => {
+    if (!closed) pack.finalize();
+  });
+  extract.on('error', (err) => stop(err));
+  source.on('error', (err) => stop(err));
   source.pipe(extract);
   return pack as unknown as NodeJS.ReadableStream;
 }

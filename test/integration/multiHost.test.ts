@@ -71,6 +71,12 @@ describe('sandboxes on two Docker hosts', () => {
   const tasks = smallTaskSet(6, 1);
   const runsDir = path.join(tasks.dir, 'runs');
 
+  /** What the sandbox workers last printed and whether they live: the evidence of a stalled run. */
+  const postMortem = () =>
+    Object.entries(workers)
+      .map(([name, w]) => `--- ${name} (${w && w.process.exitCode === null && w.process.signalCode === null ? 'alive' : 'exited'}):\n${(w?.output() ?? '').split('\n').slice(-60).join('\n')}`)
+      .join('\n');
+
   const startWorker = async (name: 'host-a' | 'host-b', engine: Engine, extraEnv: Record<string, string> = {}) => {
     workers[name] = await startSandboxWorkerProcess({
       dockerHost: engine.dockerHost,
@@ -78,7 +84,7 @@ describe('sandboxes on two Docker hosts', () => {
       slots: SLOTS,
       temporalAddress: temporal.address,
       // A reaper sweeping every 3 s with no grace: it must never touch a live sandbox or grading.
-      extraEnv: { SWE_RL_REAP_GRACE_SECONDS: '0', SWE_RL_REAP_MINUTES: '0.05', SWE_RL_SLOT_WAIT_SECONDS: '5', ...extraEnv },
+      extraEnv: { SWE_RL_REAP_GRACE_SECONDS: '0', SWE_RL_REAP_MINUTES: '0.05', SWE_RL_SLOT_WAIT_SECONDS: '5', SWE_RL_DOCKER_API_TIMEOUT_SECONDS: '30', ...extraEnv },
     });
   };
 
@@ -188,7 +194,9 @@ describe('sandboxes on two Docker hosts', () => {
     const figures: Record<string, unknown> = {};
     const turnOf = (iteration: number) => () => findFiles(path.join(runDir, 'episodes', `it-000${iteration}`), /\.policy\.json$/).length > 0;
     const recovery = async (label: string, faultEnd: number) => {
-      const next = await until(`progress after ${label}`, 180_000, () => lastProgressAfter(runDir, faultEnd));
+      const next = await until(`progress after ${label}`, 240_000, () => lastProgressAfter(runDir, faultEnd)).catch((err: Error) => {
+        throw new Error(`${err.message}\n${postMortem()}`);
+      });
       figures[`${label}: seconds to progress after the fault's end`] = Math.round((next - faultEnd) / 100) / 10;
     };
 

@@ -30,6 +30,22 @@ describe('sandbox isolation (real containers)', () => {
     expect(await destroySandbox(other)).toMatchObject({ removed: false });
   });
 
+  it('reports a container stopped under a running command as SandboxStopped, never as the command failing', async () => {
+    const stoppedId = `sbx-${runId}-stopped`;
+    await createSandbox({ sandboxId: stoppedId, runId, episodeId: runId });
+    const running = execInSandbox({ sandboxId: stoppedId, command: 'sleep 30; echo finished', timeoutSeconds: 60, maxOutputBytes: 1000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    await docker.getContainer(stoppedId).stop({ t: 0 });
+    await expect(running).rejects.toMatchObject({ type: 'SandboxStopped', nonRetryable: false });
+    // A command that is killed while the container lives is an ordinary result (exit 137).
+    await docker.getContainer(stoppedId).start();
+    const killed = execInSandbox({ sandboxId: stoppedId, command: 'sleep 30', timeoutSeconds: 60, maxOutputBytes: 1000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    await execInSandbox({ sandboxId: stoppedId, command: 'pkill -KILL -x sleep -n || true', timeoutSeconds: 10, maxOutputBytes: 1000 });
+    expect(await killed).toMatchObject({ exitCode: 137 });
+    await destroySandbox(stoppedId);
+  });
+
   it('runs unprivileged: uid 1000, no capabilities, no-new-privileges', async () => {
     const result = await exec('id -u; grep -E "^(CapEff|NoNewPrivs)" /proc/self/status');
     expect(result.output).toMatch(/^1000$/m);

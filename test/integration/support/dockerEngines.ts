@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { ROOT, runProjectAsync } from './processes';
@@ -103,6 +103,12 @@ export async function startSandboxWorkerProcess(opts: {
   };
   const started = await startUntilReady(process.execPath, [entry], /worker polling/, { env, detached: true, timeoutMs: opts.timeoutMs ?? 120_000 });
   const pid = started.process.pid!;
+  // Kept for a failed test's post-mortem (the in-memory output dies with the test process).
+  mkdirSync(path.join(ROOT, '.data', 'logs'), { recursive: true });
+  const log = createWriteStream(path.join(ROOT, '.data', 'logs', `test-sandbox-worker-${opts.hostName}.log`), { flags: 'a' });
+  log.write(started.output());
+  started.process.stdout!.pipe(log);
+  started.process.stderr!.pipe(log);
   return {
     ...started,
     pid,
