@@ -19,6 +19,17 @@ export const stageSchema = z.strictObject({
   maxTokensPerTurn: z.number().int().min(1).default(1024),
   learningRate: z.number().positive().default(1e-6),
   curriculumFilter: z.boolean().default(false),
+  /** Trajectories per optimizer step: an iteration makes ceil(kept / batchSize) steps (paper: 128, then 256). */
+  batchSize: z.number().int().min(1).default(128),
+  /** Dual clip for negative advantages (a token with A < 0 loses at most -c*A); off when absent. */
+  dualClip: z.number().gt(1).optional(),
+  /**
+   * The ratio's old log-probs: the sampler's (default), or the trainer's own under the sampling
+   * weights, recomputed before the iteration's first step, with each token weighted by the
+   * truncated importance weight min(pi_trainer / pi_sampler, tisCap).
+   */
+  oldLogprobs: z.enum(['sampler', 'trainer']).default('sampler'),
+  tisCap: z.number().min(1).default(2),
 });
 
 export const runConfigSchema = z
@@ -68,7 +79,10 @@ export const runConfigSchema = z
         contextTokens: z.number().int().min(256),
         epochs: z.number().int().min(1).default(1),
         learningRate: z.number().positive().default(5e-6),
+        /** Linear warm-up steps, then cosine to 0 over the whole RFT phase (paper: 10). */
         warmupSteps: z.number().int().min(0).default(0),
+        /** Trajectories per optimizer step (paper: 64). */
+        batchSize: z.number().int().min(1).default(64),
       })
       .optional(),
     stages: z.array(stageSchema).min(1, 'needs at least one RL stage'),
@@ -85,6 +99,8 @@ export const runConfigSchema = z
       maxSequenceTokens: z.number().int().min(64),
       gradClip: z.number().positive().default(1.0),
       weightDecay: z.number().min(0).default(0.1),
+      /** Checkpoints kept besides the milestones (the end of RFT and of each stage); the newest is always kept. */
+      keepCheckpoints: z.number().int().min(1).default(3),
     }),
     concurrency: z.strictObject({
       taskGroups: z.number().int().min(1).default(4),

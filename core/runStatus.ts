@@ -1,3 +1,5 @@
+import type { StepSummary } from './trainSteps';
+
 /** One RL (or RFT) iteration's figures; one line of runs/<run>/metrics.jsonl and one CSV row. */
 export interface IterationMetrics {
   runId: string;
@@ -21,6 +23,15 @@ export interface IterationMetrics {
   trainLoss: number | null;
   clipFracLow: number | null;
   clipFracHigh: number | null;
+  /** Optimizer steps of the iteration: ceil(trained / batchSize). */
+  optimizerSteps?: number;
+  /** Mean over the steps of the gradient norm (before clipping). */
+  gradNorm?: number | null;
+  /** |trainer - sampler| log-prob over action tokens at the first step (before any update): the sampler/trainer mismatch. */
+  logprobMismatchMean?: number | null;
+  logprobMismatchMax?: number | null;
+  /** Every optimizer step's figures (core/trainSteps.ts StepSummary). */
+  trainSteps?: StepSummary[];
   /** Seconds spent in each phase of the iteration. */
   phaseSeconds: { rollout: number; advantage: number; train: number; eval: number };
   evaluation: EvaluationSummary | null;

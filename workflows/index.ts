@@ -8,4 +8,4 @@ export { sandboxCommand } from './sandboxCommand';
 export { taskGroup } from './taskGroup';
 export { trainerInfo } from './trainerInfo';
 export { trainingRun } from './trainingRun';
-export { trainStep } from './trainStep';
+export { trainSteps } from './trainSteps';

@@ -8,7 +8,8 @@ import { shuffleRewards } from '../core/rl/shuffleRewards';
 import { runConfigSchema } from '../core/runConfig';
 import { sharedTrainerOptions } from '../core/trainerOptions';
 import type { IterationMetrics } from '../core/runStatus';
-import type { TrainStepResult } from '../core/trainStepInput';
+import { meanOf, type TrainStepsResult } from '../core/trainSteps';
+import { miniBatches, rftSchedule } from '../core/rl/miniBatches';
 import { storeActivities, storeBatchActivities } from './activityProxies';
 import { rolloutGroups, type RolloutProgress } from './rollout';
 import { metrics } from './metricsActivities';
@@ -35,7 +36,9 @@ export interface RftResult {
 
 /**
  * Rejection fine-tuning: N rollouts per train task with the base policy, keep the passing ones,
- * SFT on them (format-error turns masked by the trainer), checkpoint, publish.
+ * SFT on them (format-error turns masked by the trainer) in seeded mini-batches of batchSize,
+ * epochs x ceil(passing / batchSize) steps under one warm-up + cosine schedule, one checkpoint
+ * (a milestone), publish.
  */
 export async function rftRun(rawInput: unknown): Promise<RftResult> {
   const input = parseWorkflowInput(rftRunInputSchema, rawInput, 'rftRun input');
@@ -67,39 +70,39 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
   const rolloutSeconds = (clock() - rolloutStart) / 1000;
 
   const trainStart = clock();
-  let step = input.trainerStep;
-  let last: TrainStepResult | null = null;
-  let trajectories = 0;
+  let last: TrainStepsResult | null = null;
+  const schedule = rftSchedule(passing.length, rft.batchSize, rft.epochs, rft.warmupSteps);
   if (passing.length > 0) {
-    const batch = await storeBatchActivities.writeTrainingBatch({
-      runsDir: config.runsDir,
-      runId: config.runId,
-      name: 'rft',
-      entries: passing.map((o) => ({ episodeKey: o.episodeKey })),
-    });
-    trajectories = batch.trajectories;
+    // Each epoch reshuffles (seeded) the passing trajectories into steps of at most batchSize.
+    const steps: { step: number; batchPath: string }[] = [];
     for (let epoch = 1; epoch <= rft.epochs; epoch++) {
-      step++;
-      last = (await executeChild('trainStep', {
-        workflowId: `${config.runId}/rft/train-epoch-${epoch}`,
-        args: [{
-          runId: config.runId,
-          step,
-          kind: 'sft',
-          batchPath: batch.batchPath,
-          modelPath: config.model.basePath,
-          runsDir: config.runsDir,
-          config: {
-            lr: rft.learningRate,
-            warmup_steps: rft.warmupSteps,
-            total_steps: input.trainerStep + rft.epochs,
-            schedule_start_step: input.trainerStep + 1,
-            ...sharedTrainerOptions(config),
-          },
-          policyServerUrl: config.policyServer.url,
-        }],
-      })) as TrainStepResult;
+      const planned = miniBatches(passing.map((o) => ({ episodeKey: o.episodeKey })), rft.batchSize, deriveSeed(config.seed, 3_000_000 + epoch));
+      for (const [i, entries] of planned.entries()) {
+        const name = `rft-e${String(epoch).padStart(2, '0')}-step${String(i + 1).padStart(3, '0')}`;
+        const written = await storeBatchActivities.writeTrainingBatch({ runsDir: config.runsDir, runId: config.runId, name, entries });
+        steps.push({ step: input.trainerStep + steps.length + 1, batchPath: written.batchPath });
+      }
     }
+    last = (await executeChild('trainSteps', {
+      workflowId: `${config.runId}/rft/train`,
+      args: [{
+        runId: config.runId,
+        kind: 'sft',
+        steps,
+        modelPath: config.model.basePath,
+        runsDir: config.runsDir,
+        config: {
+          lr: rft.learningRate,
+          warmup_steps: schedule.warmupSteps,
+          total_steps: schedule.totalSteps,
+          schedule_start_step: input.trainerStep + 1,
+          ...sharedTrainerOptions(config),
+        },
+        policyServerUrl: config.policyServer.url,
+        keepCheckpoints: config.trainer.keepCheckpoints,
+        milestone: true,
+      }],
+    })) as TrainStepsResult;
   }
   const rollout = rolloutMetrics(outcomes, 10, Math.max(11, rft.maxTurns));
   const result: IterationMetrics = {
@@ -118,14 +121,19 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
     submitRate: rollout.submitRate,
     formatErrorRate: rollout.formatErrorRate,
     completionTokens: rollout.completionTokens,
-    trainedTrajectories: trajectories,
-    trainLoss: typeof last?.metrics.loss === 'number' ? last.metrics.loss : null,
+    trainedTrajectories: passing.length,
+    trainLoss: last ? meanOf(last.steps, (s) => s.loss) : null,
     clipFracLow: null,
     clipFracHigh: null,
+    optimizerSteps: last?.steps.length ?? 0,
+    gradNorm: last ? meanOf(last.steps, (s) => s.gradNorm) : null,
+    logprobMismatchMean: null,
+    logprobMismatchMax: null,
+    trainSteps: last?.steps ?? [],
     phaseSeconds: { rollout: rolloutSeconds, advantage: 0, train: (clock() - trainStart) / 1000, eval: 0 },
     evaluation: null,
     finishedAt: new Date(clock()).toISOString(),
   };
   await metrics.recordIterationMetrics({ runsDir: config.runsDir, runId: config.runId, metrics: result });
-  return { metrics: result, policyVersion: result.policyVersion, trainerStep: step, checkpointPath: last?.checkpointPath ?? null };
+  return { metrics: result, policyVersion: result.policyVersion, trainerStep: last?.step ?? input.trainerStep, checkpointPath: last?.checkpointPath ?? null };
 }

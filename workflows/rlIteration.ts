@@ -8,7 +8,8 @@ import { shuffleRewards } from '../core/rl/shuffleRewards';
 import { runConfigSchema } from '../core/runConfig';
 import { sharedTrainerOptions } from '../core/trainerOptions';
 import type { EvaluationSummary, IterationMetrics } from '../core/runStatus';
-import type { TrainStepResult } from '../core/trainStepInput';
+import { meanOf, type TrainStepsResult } from '../core/trainSteps';
+import { miniBatches } from '../core/rl/miniBatches';
 import { storeActivities, storeBatchActivities } from './activityProxies';
 import { failureBudgetExceeded } from '../core/failures/failurePolicy';
 import { rolloutGroups, type RolloutProgress } from './rollout';
@@ -28,6 +29,8 @@ export const rlIterationInputSchema = z.strictObject({
   evaluate: z.boolean().default(false),
   /** Rollouts of this iteration thrown away so far (failure budget exceeded, run paused and resumed). */
   retry: z.number().int().min(0).default(0),
+  /** The stage's last iteration: its checkpoint is a milestone that retention keeps. */
+  milestone: z.boolean().default(false),
 });
 export type RlIterationInput = z.input<typeof rlIterationInputSchema>;
 
@@ -52,7 +55,8 @@ export function checkFailureBudget(config: RlIterationInput['config'] & { failur
 /**
  * One RL iteration: seeded sample of problems -> one taskGroup child per problem (G episodes,
  * bounded window) -> rewards with the length penalty -> group advantages, zero-signal groups
- * dropped -> batch in the store -> DAPO step, checkpoint, publish -> metrics -> optional eval.
+ * dropped on the test reward -> seeded mini-batches in the store -> ceil(kept / batchSize) DAPO
+ * steps, one checkpoint, publish -> metrics (with every step's figures) -> optional eval.
  */
 export async function rlIteration(rawInput: unknown): Promise<RlIterationResult> {
   const input = parseWorkflowInput(rlIterationInputSchema, rawInput, 'rlIteration input');
@@ -95,32 +99,41 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
     iterationKey: phase,
     outcomes: outcomes.filter((o) => o.status === 'completed').map((o) => ({ instanceId: o.instanceId, solved: o.testReward === 1 })),
   });
-  const written = batch.entries.length
-    ? await storeBatchActivities.writeTrainingBatch({ runsDir: config.runsDir, runId: config.runId, name: phase, entries: batch.entries })
-    : null;
+  // The kept trajectories, shuffled (seeded) into optimizer steps of at most batchSize each.
+  const planned = miniBatches(batch.entries, stage.batchSize, deriveSeed(config.seed, 2_000_000 + input.iteration));
+  const written = [];
+  for (const [i, entries] of planned.entries()) {
+    const name = `${phase}-step${String(i + 1).padStart(3, '0')}`;
+    written.push(await storeBatchActivities.writeTrainingBatch({ runsDir: config.runsDir, runId: config.runId, name, entries }));
+  }
+  const trained = written.reduce((n, w) => n + w.trajectories, 0);
   const advantageSeconds = (clock() - advantageStart) / 1000;
 
   const trainStart = clock();
-  let train: TrainStepResult | null = null;
-  if (written && written.trajectories > 0) {
-    train = (await executeChild('trainStep', {
+  let train: TrainStepsResult | null = null;
+  const steps = written.filter((w) => w.trajectories > 0).map((w, i) => ({ step: input.trainerStep + 1 + i, batchPath: w.batchPath }));
+  if (steps.length > 0) {
+    train = (await executeChild('trainSteps', {
       workflowId: `${config.runId}/${phase}/train`,
       args: [{
         runId: config.runId,
-        step: input.trainerStep + 1,
         kind: 'dapo',
-        batchPath: written.batchPath,
+        steps,
         modelPath: config.model.basePath,
         runsDir: config.runsDir,
         config: {
           lr: stage.learningRate,
           eps_low: stage.epsLow,
           eps_high: stage.epsHigh,
+          ...(stage.dualClip ? { dual_clip_c: stage.dualClip } : {}),
+          ...(stage.oldLogprobs === 'trainer' ? { old_logprobs: 'trainer', tis_cap: stage.tisCap } : {}),
           ...sharedTrainerOptions(config),
         },
         policyServerUrl: config.policyServer.url,
+        keepCheckpoints: config.trainer.keepCheckpoints,
+        milestone: input.milestone,
       }],
-    })) as TrainStepResult;
+    })) as TrainStepsResult;
   }
   const trainSeconds = (clock() - trainStart) / 1000;
   const policyVersion = train?.policyVersion ?? input.policyVersion;
@@ -149,18 +162,19 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
     submitRate: rollout.submitRate,
     formatErrorRate: rollout.formatErrorRate,
     completionTokens: rollout.completionTokens,
-    trainedTrajectories: written?.trajectories ?? 0,
-    trainLoss: numberOr(train?.metrics.loss),
-    clipFracLow: numberOr(train?.metrics.clip_frac_low),
-    clipFracHigh: numberOr(train?.metrics.clip_frac_high),
+    trainedTrajectories: trained,
+    trainLoss: train ? meanOf(train.steps, (s) => s.loss) : null,
+    clipFracLow: train ? meanOf(train.steps, (s) => s.clipFracLow) : null,
+    clipFracHigh: train ? meanOf(train.steps, (s) => s.clipFracHigh) : null,
+    optimizerSteps: train?.steps.length ?? 0,
+    gradNorm: train ? meanOf(train.steps, (s) => s.gradNorm) : null,
+    logprobMismatchMean: train?.steps[0]?.logprobDiffMean ?? null,
+    logprobMismatchMax: train?.steps[0]?.logprobDiffMax ?? null,
+    trainSteps: train?.steps ?? [],
     phaseSeconds: { rollout: rolloutSeconds, advantage: advantageSeconds, train: trainSeconds, eval: (clock() - evalStart) / 1000 },
     evaluation,
     finishedAt: new Date(clock()).toISOString(),
   };
   await metrics.recordIterationMetrics({ runsDir: config.runsDir, runId: config.runId, metrics: result });
-  return { metrics: result, policyVersion, trainerStep: train ? input.trainerStep + 1 : input.trainerStep, checkpointPath: train?.checkpointPath ?? null };
-}
-
-function numberOr(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+  return { metrics: result, policyVersion, trainerStep: train ? train.step : input.trainerStep, checkpointPath: train?.checkpointPath ?? null };
 }

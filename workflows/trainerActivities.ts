@@ -23,20 +23,27 @@ export interface StepMetrics {
   clip_frac_low?: number;
   clip_frac_high?: number;
   ratio_mean?: number;
+  logprob_diff_mean?: number;
+  logprob_diff_max?: number;
 }
 
 /** The Python trainer worker's activities, called by name across languages. */
 export interface TrainerActivities {
   sft_step(request: StepRequest): Promise<StepMetrics>;
   dapo_step(request: StepRequest): Promise<StepMetrics>;
-  save_checkpoint(request: { run_id: string; step: number; runs_dir: string; model_path: string }): Promise<{ path: string; step: number }>;
+  recompute_logprobs(request: { run_id: string; at_step: number; batch_path: string; model_path: string; runs_dir: string; config: Record<string, unknown> }): Promise<{ recomputed: boolean; path: string }>;
+  save_checkpoint(request: { run_id: string; step: number; runs_dir: string; model_path: string; milestone?: boolean; keep_last?: number }): Promise<{ path: string; step: number; removed_steps?: number[] }>;
   publish_checkpoint(request: { checkpoint_path: string; policy_server_url: string; policy_version: number }): Promise<{ policy_version: number }>;
 }
 
-/** Training steps are long and heartbeat per micro-batch; a dead trainer is noticed within minutes. */
+/**
+ * Trainer activities are long (a model load, a 131k-token step, a checkpoint of a large model),
+ * and heartbeat every SWE_RL_TRAINER_HEARTBEAT_SECONDS (10) from a thread through every phase, so
+ * a dead trainer is noticed within two minutes, not at the end of the start-to-close timeout.
+ */
 export const trainer = proxyActivities<TrainerActivities>({
   taskQueue: TASK_QUEUES.trainer,
   startToCloseTimeout: '4 hours',
-  heartbeatTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: ['InvalidInput'] },
 });

@@ -200,6 +200,7 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
       allowedTaskIds: state.allowedTaskIds ?? undefined,
       evaluate,
       retry: state.retry,
+      milestone: state.iterationInStage + 1 >= stage.iterations,
     }],
     typedSearchAttributes: searchAttributes(config.runId, stage.name, iteration, 'rlIteration'),
   })) as RlIterationResult;

@@ -14,6 +14,23 @@ export const evaluationSummarySchema = z.object({
   formatErrorRate: rate,
 });
 
+const metric = z.number().nullable();
+export const stepSummarySchema = z.object({
+  step: z.number().int().min(1),
+  applied: z.boolean(),
+  trajectories: count,
+  actionTokens: count,
+  loss: metric,
+  gradNorm: metric,
+  lr: metric,
+  clipFracLow: metric,
+  clipFracHigh: metric,
+  ratioMean: metric,
+  logprobDiffMean: metric,
+  logprobDiffMax: metric,
+  seconds: metric,
+});
+
 /** The shape of one metrics.jsonl line (core/runStatus.ts `IterationMetrics`). */
 export const iterationMetricsSchema = z.object({
   runId: z.string().min(1),
@@ -36,6 +53,11 @@ export const iterationMetricsSchema = z.object({
   trainLoss: z.number().nullable(),
   clipFracLow: z.number().nullable(),
   clipFracHigh: z.number().nullable(),
+  optimizerSteps: count.optional(),
+  gradNorm: z.number().nullable().optional(),
+  logprobMismatchMean: z.number().nullable().optional(),
+  logprobMismatchMax: z.number().nullable().optional(),
+  trainSteps: z.array(stepSummarySchema).optional(),
   phaseSeconds: z.object({ rollout: z.number().min(0), advantage: z.number().min(0), train: z.number().min(0), eval: z.number().min(0) }),
   evaluation: evaluationSummarySchema.nullable(),
   finishedAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time'),

@@ -19,13 +19,17 @@ export interface GroupOutcome<T> {
   droppedGroups: number;
 }
 
-/** Computes advantages per group and drops groups without signal, counting them. */
-export function advantagesByGroup<T>(groups: { items: T[]; rewards: number[] }[]): GroupOutcome<T> {
+/**
+ * Computes advantages per group from `rewards` and drops groups without signal, counting them.
+ * The signal is `filterOn` when given (the paper: the test reward, so all-pass and all-fail
+ * groups are dropped even when their lengths, and so their shaped rewards, differ), else `rewards`.
+ */
+export function advantagesByGroup<T>(groups: { items: T[]; rewards: number[]; filterOn?: number[] }[]): GroupOutcome<T> {
   const kept: { item: T; advantage: number }[] = [];
   let droppedGroups = 0;
   for (const group of groups) {
     if (group.items.length !== group.rewards.length) throw new Error('every item of a group needs exactly one reward');
-    if (!hasSignal(group.rewards)) {
+    if (!hasSignal(group.filterOn ?? group.rewards)) {
       droppedGroups++;
       continue;
     }

@@ -28,7 +28,8 @@ export interface IterationBatch {
 }
 
 /**
- * Rewards (test reward + length penalty), group-normalised advantages and zero-signal filtering.
+ * Rewards (test reward + length penalty), group-normalised advantages, and the paper's filter:
+ * groups whose samples all pass or all fail are dropped (on the test reward, not the shaped one).
  * Failed episodes (sandbox lost after every retry, errors) are excluded from training and counted;
  * turn- and context-limit episodes are kept with reward 0 plus the penalty (the paper's choice).
  */
@@ -51,6 +52,8 @@ export function buildIterationBatch(
   const groups = [...byTask.values()].map((items) => ({
     items,
     rewards: items.map((o) => shapedReward(o.testReward, o.steps, lengthThreshold, maxTurns)),
+    // Kept only when some samples pass and some fail: length differences alone are no signal.
+    filterOn: items.map((o) => o.testReward),
   }));
   const { kept, droppedGroups } = advantagesByGroup(groups);
   const rewardOf = new Map(groups.flatMap((g) => g.items.map((o, i) => [o.episodeKey, g.rewards[i]] as const)));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TrainingStatus } from '../../core/runStatus';
-import type { TrainStepResult } from '../../core/trainStepInput';
+import type { TrainStepsResult } from '../../core/trainSteps';
 import { writeTrainingBatch } from '../../activities/store/batchActivities';
 import { TASK_QUEUES } from '../../core/taskQueues';
 import type { TrainingRunResult } from '../../workflows/trainingRun';
@@ -101,11 +101,11 @@ describe('trainingRun (real dev server, Docker, CPU policy server, Python traine
     const batch = await writeTrainingBatch({ runsDir, runId, name: 'manual-dapo', entries });
     expect(batch.trajectories).toBe(keys.length);
     const step = async (n: number, kind: 'dapo' | 'sft', batchPath: string) =>
-      (await client.workflow.execute('trainStep', {
+      (await client.workflow.execute('trainSteps', {
         taskQueue: TASK_QUEUES.orchestrator,
         workflowId: `${runId}/manual-step-${n}`,
-        args: [{ runId, step: n, kind, batchPath, modelPath: modelDir, runsDir, config: kind === 'sft' ? { total_steps: 2 } : {}, policyServerUrl: server.url }],
-      })) as TrainStepResult;
+        args: [{ runId, kind, steps: [{ step: n, batchPath }], modelPath: modelDir, runsDir, config: kind === 'sft' ? { total_steps: 2 } : {}, policyServerUrl: server.url }],
+      })) as TrainStepsResult;
     const dapo = await step(1, 'dapo', batch.batchPath);
     expect(dapo).toMatchObject({ applied: true, policyVersion: 1 });
     expect(dapo.metrics.num_sequences).toBe(keys.length);

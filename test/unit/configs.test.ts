@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runConfigSchema, type RunConfigInput } from '../../core/runConfig';
 import { parseOrThrow } from '../../core/validation';
+import { miniBatches, rftSchedule } from '../../core/rl/miniBatches';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const readProfile = (name: string): RunConfigInput => JSON.parse(readFileSync(path.join(ROOT, 'configs', `${name}.json`), 'utf8'));
@@ -86,6 +87,22 @@ describe('configs/gpu.json', () => {
     expect(config.evaluation).toMatchObject({ runs: 10, maxTurns: 80, contextTokens: 131072 });
     expect(config.evaluation.everyIterations).toBeGreaterThan(0);
     expect(config.sampling).toEqual(UNBIASED);
+  });
+
+  it("trains in the paper's mini-batches: 128 then 256 trajectories per DAPO step, RFT 64 with 10 warm-up steps", () => {
+    const [stage1, stage2] = config.stages;
+    expect([stage1.batchSize, stage2.batchSize]).toEqual([128, 256]);
+    // 300 problems x G = 10: the kept trajectories after the group filter make 2-8 steps per iteration (paper).
+    for (const [stage, kept, steps] of [[stage1, 300, 3], [stage1, 1000, 8], [stage2, 600, 3], [stage2, 2000, 8]] as const) {
+      const planned = miniBatches(Array.from({ length: kept }, (_, i) => i), stage.batchSize, 1);
+      expect(planned).toHaveLength(steps);
+      expect(Math.max(...planned.map((p) => p.length))).toBeLessThanOrEqual(stage.batchSize);
+    }
+    // About 50 RFT steps (paper): 3,200 passing trajectories at 64, 10 of them warm-up, then cosine.
+    expect(config.rft).toMatchObject({ batchSize: 64, warmupSteps: 10, epochs: 1 });
+    const schedule = rftSchedule(3200, config.rft!.batchSize, config.rft!.epochs, config.rft!.warmupSteps);
+    expect(schedule).toEqual({ totalSteps: 50, stepsPerEpoch: 50, warmupSteps: 10 });
+    expect(schedule.totalSteps).toBeGreaterThan(schedule.warmupSteps); // the trainer's cosine schedule accepts it
   });
 });
 

@@ -21,6 +21,7 @@ from .durable import fsync_dir, fsync_tree
 
 CHECKPOINT_NAME = re.compile(r"^step-(\d+)$")
 STATE_FILE = "trainer_state.json"
+MILESTONE_FILE = "MILESTONE"
 OPTIMIZER_FILE = "optimizer.pt"
 TEMP_PREFIX = ".tmp-"
 
@@ -63,6 +64,33 @@ def remove_stale_temp_dirs(run_dir: Path) -> None:
         for entry in root.iterdir():
             if entry.name.startswith(TEMP_PREFIX):
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+def mark_milestone(path: Path) -> None:
+    """A milestone (the end of RFT, of a stage) is never removed by retention."""
+    marker = Path(path) / MILESTONE_FILE
+    if not marker.is_file():
+        marker.write_text("kept by retention\n", encoding="utf-8")
+
+
+def prune_checkpoints(run_dir: Path, keep_last: int) -> list[int]:
+    """Removes all but the newest `keep_last` checkpoints and the milestones; returns the removed steps.
+
+    The newest is always kept: a trainer resumes from it and replays the step records after it.
+    """
+    if keep_last < 1:
+        raise ValueError(f"keep_last must be >= 1, got {keep_last}")
+    found = list_checkpoints(run_dir)
+    removed = []
+    for checkpoint in found[:-keep_last]:
+        if (checkpoint.path / MILESTONE_FILE).is_file():
+            continue
+        # Renamed first, so a crash mid-removal never leaves a half checkpoint under a step-N name.
+        doomed = checkpoint.path.parent / f"{TEMP_PREFIX}{checkpoint.path.name}-removed"
+        os.rename(checkpoint.path, doomed)
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(checkpoint.step)
+    return removed
 
 
 def save_checkpoint(run_dir: Path, step: int, model, tokenizer, optimizer, state: dict) -> Path:

@@ -48,12 +48,21 @@ def masked_sequence_mean(values: Tensor, mask: Tensor, num_sequences: Tensor | f
     return per_sequence_mean.sum() / total
 
 
-def clipped_surrogate(log_ratio: Tensor, advantages: Tensor, eps_low: float, eps_high: float) -> tuple[Tensor, Tensor]:
-    """Per-token loss -min(r*A, clip(r, 1-eps_low, 1+eps_high)*A) and the ratio r."""
+def clipped_surrogate(
+    log_ratio: Tensor, advantages: Tensor, eps_low: float, eps_high: float, dual_clip_c: float = 0.0
+) -> tuple[Tensor, Tensor]:
+    """Per-token loss -min(r*A, clip(r, 1-eps_low, 1+eps_high)*A) and the ratio r.
+
+    With dual_clip_c > 1 (dual-clip PPO), a token with A < 0 loses at most -c*A: a ratio far above
+    1 on a bad action cannot blow the update up.
+    """
     ratio = torch.exp(log_ratio)
     unclipped = ratio * advantages
     clipped = torch.clamp(ratio, 1.0 - eps_low, 1.0 + eps_high) * advantages
-    return -torch.minimum(unclipped, clipped), ratio
+    loss = -torch.minimum(unclipped, clipped)
+    if dual_clip_c:
+        loss = torch.where(advantages < 0, torch.minimum(loss, -dual_clip_c * advantages), loss)
+    return loss, ratio
 
 
 def k3_kl(logp: Tensor, ref_logp: Tensor) -> Tensor:
@@ -75,8 +84,20 @@ def dapo_loss(
     num_sequences: Tensor | float | None = None,
     ref_logp: Tensor | None = None,
     kl_coef: float = 0.0,
+    dual_clip_c: float = 0.0,
+    sampler_logp: Tensor | None = None,
+    tis_cap: float = 2.0,
 ) -> LossOutput:
     """DAPO's clipped objective with asymmetric clipping; `advantages` is [B] or [B, T].
+
+    `old_logp` is the sampler's log-probs, or, with `sampler_logp` given, the trainer's own
+    log-probs under the sampling weights; then each token's loss is weighted by the truncated
+    importance weight min(exp(old_logp - sampler_logp), tis_cap) (TIS), which corrects for the
+    sampler/trainer mismatch without letting a rare token dominate.
+
+    |logp - sampler log-probs| measures how far the trainer's policy is from the one that sampled
+    (the mismatch on the first step of an iteration, plus the earlier steps' updates after it):
+    reported as logprob_diff_mean (additive over micro-batches) and logprob_diff_max (by max).
 
     aggregation "token": summed over all action tokens, divided by their count (the paper's loss).
     aggregation "sequence": each sequence's token mean, averaged over sequences.
@@ -86,7 +107,12 @@ def dapo_loss(
         advantages = advantages.unsqueeze(-1).expand_as(logp)
     # Non-action positions get log-ratio 0, so no inf/NaN can leak into the gradient through them.
     log_ratio = torch.where(mask, logp - old_logp, 0.0)
-    per_token, ratio = clipped_surrogate(log_ratio, advantages, eps_low, eps_high)
+    per_token, ratio = clipped_surrogate(log_ratio, advantages, eps_low, eps_high, dual_clip_c)
+    sampler = old_logp if sampler_logp is None else sampler_logp
+    weight = None
+    if sampler_logp is not None:
+        weight = torch.clamp(torch.exp(torch.where(mask, old_logp - sampler_logp, 0.0)), max=tis_cap).detach()
+        per_token = per_token * weight
     tokens = count_action_tokens(mask) if num_tokens is None else num_tokens
     if aggregation == "token":
         policy_loss = masked_token_mean(per_token, mask, tokens)
@@ -104,7 +130,11 @@ def dapo_loss(
             "clip_frac_low": masked_token_mean(((ratio_d < 1 - eps_low) & (advantages < 0)).float(), mask, tokens),
             "clip_frac_high": masked_token_mean(((ratio_d > 1 + eps_high) & (advantages > 0)).float(), mask, tokens),
             "ratio_mean": masked_token_mean(ratio_d, mask, tokens),
+            "logprob_diff_mean": masked_token_mean((logp.detach() - sampler).abs(), mask, tokens),
+            "logprob_diff_max": torch.where(mask, (logp.detach() - sampler).abs(), 0.0).max(),
         }
+        if weight is not None:
+            metrics["tis_weight_mean"] = masked_token_mean(weight, mask, tokens)
     if kl_coef:
         if ref_logp is None:
             raise ValueError("kl_coef > 0 needs ref_logp")

@@ -26,6 +26,9 @@ class TrainingSequence:
     old_logprobs: list[float]
     advantage: float
     truncated_tokens: int = 0
+    # The trainer's own log-probs of the same tokens under the sampling weights (old_logprobs =
+    # "trainer"); None when the sampler's are the old log-probs.
+    trainer_old_logprobs: list[float] | None = None
 
     @property
     def num_action_tokens(self) -> int:

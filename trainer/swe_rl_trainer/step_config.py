@@ -47,6 +47,9 @@ class DapoConfig(OptimConfig):
     eps_high: float = 0.3
     aggregation: str = "token"
     kl_coef: float = 0.0
+    dual_clip_c: float = 0.0  # 0: off; > 1: dual clip for negative advantages
+    old_logprobs: str = "sampler"  # or "trainer": recomputed before the iteration's first step
+    tis_cap: float = 2.0  # truncation of the importance weight trainer/sampler (old_logprobs "trainer")
 
 
 def _number(name: str, value: Any, *, minimum: float | None = None, exclusive: bool = False) -> float:
@@ -93,6 +96,11 @@ def _validate(config: OptimConfig) -> None:
         if config.aggregation not in ("token", "sequence"):
             raise InvalidInput(f"config.aggregation must be 'token' or 'sequence', got {config.aggregation!r}")
         _number("kl_coef", config.kl_coef, minimum=0.0)
+        if config.old_logprobs not in ("sampler", "trainer"):
+            raise InvalidInput(f"config.old_logprobs must be 'sampler' or 'trainer', got {config.old_logprobs!r}")
+        _number("tis_cap", config.tis_cap, minimum=1.0)
+        if _number("dual_clip_c", config.dual_clip_c, minimum=0.0) and config.dual_clip_c <= 1.0:
+            raise InvalidInput(f"config.dual_clip_c must be 0 (off) or > 1, got {config.dual_clip_c!r}")
 
 
 def parse_config(kind: str, raw: dict[str, Any] | None):

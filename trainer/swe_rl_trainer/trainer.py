@@ -1,6 +1,7 @@
 """The Trainer of one run: model, AdamW, SFT and DAPO steps, idempotent by (run_id, step).
 
-One step = one optimizer update over the whole batch. The batch is processed in micro-batches
+One step = one optimizer update over one batch file (an iteration's mini-batch of trajectories,
+split by the workflow). The batch is processed in micro-batches
 with gradient accumulation; every micro-batch's loss is normalised by the action-token count of
 the whole batch, so the accumulated gradient equals the one of a single big batch.
 
@@ -14,6 +15,8 @@ nothing. A trainer that starts from an older checkpoint replays the recorded ste
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import math
 import re
@@ -28,6 +31,7 @@ import torch
 
 from . import checkpoints
 from .batching import collate, split_into_micro_batches
+from .durable import write_json_atomic
 from .errors import InvalidInput, StepOutOfOrder
 from .losses import dapo_loss, sft_loss, token_logprobs
 from .lr_schedule import learning_rate
@@ -101,35 +105,39 @@ class Trainer:
     def dapo_step(self, step: int, batch_path: str | Path, config: dict | None = None, progress: Progress | None = None) -> dict:
         return self._run_step("dapo", step, batch_path, config, progress)
 
-    def save_checkpoint(self, step: int) -> Path:
+    def save_checkpoint(self, step: int, milestone: bool = False) -> Path:
         with self.lock:
             existing = checkpoints.checkpoint_path(self.run_dir, step)
             if (existing / checkpoints.STATE_FILE).is_file():
+                if milestone:
+                    checkpoints.mark_milestone(existing)
                 return existing
             self._check_usable()
             if step != self.step:
                 raise StepOutOfOrder(
                     f"run {self.run_id}: cannot save a checkpoint for step {step}: the weights are at step {self.step}"
                 )
-            return checkpoints.save_checkpoint(
+            path = checkpoints.save_checkpoint(
                 self.run_dir, step, self.model, self.tokenizer, self.optimizer,
                 {"run_id": self.run_id, "base_model": str(self.model_path)},
             )
+            if milestone:
+                checkpoints.mark_milestone(path)
+            return path
 
-    @torch.no_grad()
+    def retain_checkpoints(self, keep_last: int) -> list[int]:
+        """Checkpoint retention: the newest `keep_last` and the milestones stay; returns the steps removed."""
+        with self.lock:
+            removed = checkpoints.prune_checkpoints(self.run_dir, keep_last)
+        if removed:
+            log.info("run %s: retention removed checkpoints of steps %s", self.run_id, removed)
+        return removed
+
     def action_logprobs(self, batch_path: str | Path, kind: str = "dapo") -> dict[str, list[float]]:
         """Current log-probs of each episode's action tokens (those the step would train on)."""
         with self.lock:
             config = parse_config(kind, {"total_steps": 1} if kind == "sft" else {})
-            found: dict[str, list[float]] = {}
-            for sequence in self.load_sequences(kind, batch_path, config):
-                batch = collate([sequence], self.tokenizer.pad_token_id or 0, self.device)
-                with self._autocast():
-                    logits = self.model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False).logits
-                logp = token_logprobs(logits[:, :-1], batch.input_ids[:, 1:])[0]
-                mask = batch.loss_mask[0, 1:].bool()
-                found[sequence.episode_id] = logp[mask].tolist()
-            return found
+            return {s.episode_id: self._action_logprobs(s) for s in self.load_sequences(kind, batch_path, config)}
 
     # ---- steps ------------------------------------------------------------------------------
 
@@ -185,11 +193,68 @@ class Trainer:
         """Reads, validates and tokenises a batch; raises InvalidInput before any gradient is computed."""
         trajectories = load_batch(batch_path, require_advantage=(kind == "dapo"))
         max_length = min(config.max_length or self.context_length, self.context_length)
-        return [
+        sequences = [
             build_sequence(t, self.tokenizer, vocab_size=self.vocab_size,
                            mask_format_errors=(kind == "sft"), max_length=max_length)
             for t in trajectories
         ]
+        if isinstance(config, DapoConfig) and config.old_logprobs == "trainer":
+            sequences = self._with_trainer_old_logprobs(batch_path, sequences)
+        return sequences
+
+    # ---- old log-probs recomputed by the trainer (old_logprobs "trainer") --------------------
+
+    @staticmethod
+    def trainer_logprobs_path(batch_path: str | Path) -> Path:
+        return Path(f"{batch_path}.trainer-logprobs.json")
+
+    def recompute_old_logprobs(self, batch_path: str | Path, at_step: int, raw_config: dict | None = None) -> dict:
+        """The trainer's log-probs of a batch's action tokens under the weights that sampled it.
+
+        Run for every batch of an iteration before its first step (the weights are then at step
+        `at_step`, the iteration's checkpoint, which the sampler served) and kept beside the batch,
+        so retries and replays reuse them. Refused once the weights have moved past `at_step`.
+        """
+        target = self.trainer_logprobs_path(batch_path)
+        if target.is_file():
+            return {"recomputed": False, "path": str(target)}
+        with self.lock:
+            self._check_usable()
+            if self.step != at_step:
+                raise StepOutOfOrder(
+                    f"run {self.run_id}: old log-probs of {batch_path} must be computed at step {at_step}; "
+                    f"the weights are at step {self.step}"
+                )
+            config = parse_config("dapo", {**(raw_config or {}), "old_logprobs": "sampler"})
+            sequences = self.load_sequences("dapo", batch_path, config)
+            found = {s.episode_id: self._action_logprobs(s) for s in sequences}
+            write_json_atomic(target, {"at_step": at_step, "logprobs": found})
+        return {"recomputed": True, "path": str(target)}
+
+    @torch.no_grad()
+    def _action_logprobs(self, sequence: TrainingSequence) -> list[float]:
+        batch = collate([sequence], self.tokenizer.pad_token_id or 0, self.device)
+        with self._autocast():
+            logits = self.model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False).logits
+        logp = token_logprobs(logits[:, :-1], batch.input_ids[:, 1:])[0]
+        return logp[batch.loss_mask[0, 1:].bool()].tolist()
+
+    def _with_trainer_old_logprobs(self, batch_path, sequences: list[TrainingSequence]) -> list[TrainingSequence]:
+        target = self.trainer_logprobs_path(batch_path)
+        if not target.is_file():
+            raise InvalidInput(f"config.old_logprobs is 'trainer' but {target} does not exist: recompute_logprobs runs first")
+        found = json.loads(target.read_text(encoding="utf-8"))["logprobs"]
+        out = []
+        for s in sequences:
+            values = found.get(s.episode_id)
+            positions = [t for t in range(1, len(s.input_ids)) if s.loss_mask[t]]
+            if values is None or len(values) != len(positions):
+                raise InvalidInput(f"{target}: episode {s.episode_id} has no or mismatched trainer log-probs")
+            recomputed = list(s.old_logprobs)
+            for t, value in zip(positions, values):
+                recomputed[t] = value
+            out.append(dataclasses.replace(s, trainer_old_logprobs=recomputed))
+        return out
 
     def _set_hyperparameters(self, step: int, config: OptimConfig) -> float:
         lr = learning_rate(
@@ -243,11 +308,15 @@ class Trainer:
                     logp, batch.old_logprobs[:, 1:], batch.advantages, mask,
                     eps_low=config.eps_low, eps_high=config.eps_high, aggregation=config.aggregation,
                     num_tokens=num_tokens, num_sequences=num_sequences, ref_logp=ref, kl_coef=config.kl_coef,
+                    dual_clip_c=config.dual_clip_c,
+                    sampler_logp=None if batch.sampler_logprobs is None else batch.sampler_logprobs[:, 1:],
+                    tis_cap=config.tis_cap,
                 )
             out.loss.backward()
             sums["loss"] += out.loss.item()
             for name, value in out.metrics.items():
-                sums[name] += value.item()
+                # Normalised metrics add up across micro-batches; maxima combine by max.
+                sums[name] = max(sums.get(name, float("-inf")), value.item()) if name.endswith("_max") else sums[name] + value.item()
             del logits, logp, out
             if progress:
                 progress(index + 1, len(chunks))

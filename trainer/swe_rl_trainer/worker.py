@@ -6,7 +6,11 @@ checkpoints travel as paths in the artifact store.
 
     sft_step / dapo_step  {"run_id", "step", "batch_path", "model_path", "runs_dir", "config": {...}}
                           -> metrics, with "applied": false when the step had already been applied
-    save_checkpoint       {"run_id", "step", "runs_dir", "model_path"} -> {"path", "step"}
+    recompute_logprobs    {"run_id", "at_step", "batch_path", "model_path", "runs_dir", "config"}
+                          -> {"recomputed", "path"}: the trainer's old log-probs beside the batch
+    save_checkpoint       {"run_id", "step", "runs_dir", "model_path", "milestone"?, "keep_last"?}
+                          -> {"path", "step", "removed_steps"} (retention: the newest keep_last and
+                          the milestones stay)
     publish_checkpoint    {"checkpoint_path", "policy_server_url", "policy_version"} -> {"policy_version"}
 
 Bad input fails with a non-retryable ApplicationError of type "InvalidInput".
@@ -28,6 +32,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from .errors import InvalidInput
+from .heartbeats import PhaseHeartbeat
 from .policy_client import PublishRejected
 from .policy_client import publish_checkpoint as post_checkpoint
 from .trainer_registry import TrainerRegistry
@@ -63,13 +68,6 @@ def _guard(fn: Callable[[], dict]) -> dict:
         raise _invalid(str(error)) from error
 
 
-def _heartbeat(step: int) -> Callable[[int, int], None]:
-    def report(micro_batch: int, total: int) -> None:
-        if activity.in_activity():
-            activity.heartbeat({"step": step, "micro_batch": micro_batch, "micro_batches": total})
-    return report
-
-
 def _training_step(kind: str, request: dict) -> dict:
     name = f"{kind}_step"
     run_id = _field(request, "run_id", str, name)
@@ -80,10 +78,12 @@ def _training_step(kind: str, request: dict) -> dict:
     config = request.get("config") or {}
 
     def run() -> dict:
-        _heartbeat(step)(0, 0)  # loading a model for the first time can take a while
-        trainer = REGISTRY.get(run_id, runs_dir, model_path)
-        method = trainer.sft_step if kind == "sft" else trainer.dapo_step
-        return method(step, batch_path, config, progress=_heartbeat(step))
+        with PhaseHeartbeat(step=step) as beat:
+            beat.phase("load")  # the first call of a run loads (and maybe replays) its trainer
+            trainer = REGISTRY.get(run_id, runs_dir, model_path)
+            beat.phase("tokenise")
+            method = trainer.sft_step if kind == "sft" else trainer.dapo_step
+            return method(step, batch_path, config, progress=beat.micro_batch)
 
     return _guard(run)
 
@@ -114,18 +114,50 @@ def dapo_step(request: dict) -> dict:
     return _training_step("dapo", request)
 
 
+@activity.defn(name="recompute_logprobs")
+def recompute_logprobs(request: dict) -> dict:
+    """The trainer's old log-probs of a batch under the sampling weights (config.old_logprobs "trainer")."""
+    run_id = _field(request, "run_id", str, "recompute_logprobs")
+    at_step = _field(request, "at_step", int, "recompute_logprobs")
+    batch_path = _field(request, "batch_path", str, "recompute_logprobs")
+    model_path = _field(request, "model_path", str, "recompute_logprobs")
+    runs_dir = _field(request, "runs_dir", str, "recompute_logprobs")
+    config = request.get("config") or {}
+
+    def run() -> dict:
+        with PhaseHeartbeat(step=at_step) as beat:
+            beat.phase("load")
+            trainer = REGISTRY.get(run_id, runs_dir, model_path)
+            beat.phase("recompute")
+            return trainer.recompute_old_logprobs(batch_path, at_step, config)
+
+    return _guard(run)
+
+
 @activity.defn(name="save_checkpoint")
 def save_checkpoint(request: dict) -> dict:
     run_id = _field(request, "run_id", str, "save_checkpoint")
     step = _field(request, "step", int, "save_checkpoint")
     runs_dir = _field(request, "runs_dir", str, "save_checkpoint")
     model_path = _field(request, "model_path", str, "save_checkpoint")
+    milestone = request.get("milestone", False)
+    keep_last = request.get("keep_last")
     if step < 0:
         raise _invalid(f"save_checkpoint input.step must be >= 0, got {step}")
+    if not isinstance(milestone, bool):
+        raise _invalid(f"save_checkpoint input.milestone must be a boolean, got {milestone!r}")
+    if keep_last is not None and (isinstance(keep_last, bool) or not isinstance(keep_last, int) or keep_last < 1):
+        raise _invalid(f"save_checkpoint input.keep_last must be an integer >= 1, got {keep_last!r}")
 
     def run() -> dict:
-        trainer = REGISTRY.get(run_id, runs_dir, model_path)
-        return {"path": str(trainer.save_checkpoint(step)), "step": step}
+        with PhaseHeartbeat(step=step) as beat:
+            beat.phase("load")
+            trainer = REGISTRY.get(run_id, runs_dir, model_path)
+            beat.phase("save")
+            path = trainer.save_checkpoint(step, milestone=milestone)
+            beat.phase("retention")
+            removed = trainer.retain_checkpoints(keep_last) if keep_last else []
+            return {"path": str(path), "step": step, "removed_steps": removed}
 
     return _guard(run)
 
@@ -136,13 +168,15 @@ def publish_checkpoint(request: dict) -> dict:
     url = _field(request, "policy_server_url", str, "publish_checkpoint")
     version = _field(request, "policy_version", int, "publish_checkpoint")
     try:
-        answer = post_checkpoint(url, checkpoint_path, version)
+        with PhaseHeartbeat(policy_version=version) as beat:
+            beat.phase("publish")  # the server loads the weights before it answers
+            answer = post_checkpoint(url, checkpoint_path, version)
     except PublishRejected as error:
         raise _invalid(str(error)) from error
     return {"policy_version": int(answer["policy_version"])}
 
 
-ACTIVITIES = [trainer_info, sft_step, dapo_step, save_checkpoint, publish_checkpoint]
+ACTIVITIES = [trainer_info, sft_step, dapo_step, recompute_logprobs, save_checkpoint, publish_checkpoint]
 
 
 async def run(address: str, namespace: str, task_queue: str) -> None:

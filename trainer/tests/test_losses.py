@@ -120,3 +120,38 @@ def test_reductions_divide_by_the_given_normalisers():
     assert masked_token_mean(values, mask).item() == pytest.approx(4.0)
     assert masked_token_mean(values, mask, 6).item() == pytest.approx(2.0)
     assert masked_sequence_mean(values, mask).item() == pytest.approx((3.0 + 6.0) / 2)
+
+
+def test_dual_clip_caps_the_loss_of_a_negative_advantage_at_c_times_minus_a():
+    # ratio 5 on a bad action (A = -1): plain clipped loss 5.0; with c = 3 it is capped at 3.0
+    logp = logp_for_ratios([5.0, 0.5])
+    advantages = torch.tensor([[-1.0, 1.0]], dtype=torch.float64)
+    mask = torch.ones(1, 2, dtype=torch.float64)
+    plain = dapo_loss(logp, torch.zeros_like(logp), advantages, mask)
+    dual = dapo_loss(logp, torch.zeros_like(logp), advantages, mask, dual_clip_c=3.0)
+    assert plain.loss.item() == pytest.approx((5.0 - 0.5) / 2)
+    assert dual.loss.item() == pytest.approx((3.0 - 0.5) / 2)
+    dual.loss.backward()
+    assert logp.grad[0, 0].item() == 0.0  # no gradient through the capped token
+
+
+def test_the_sampler_trainer_logprob_gap_is_reported_as_mean_and_max():
+    logp = torch.tensor([[-1.0, -2.0, -0.5, -9.0]], dtype=torch.float64)
+    old = torch.tensor([[-1.1, -2.0, -0.2, 0.0]], dtype=torch.float64)
+    mask = torch.tensor([[1.0, 1.0, 1.0, 0.0]], dtype=torch.float64)  # the last token is no action
+    out = dapo_loss(logp, old, torch.tensor([1.0], dtype=torch.float64), mask)
+    assert out.metrics["logprob_diff_mean"].item() == pytest.approx((0.1 + 0.0 + 0.3) / 3)
+    assert out.metrics["logprob_diff_max"].item() == pytest.approx(0.3)
+
+
+def test_truncated_importance_weight_scales_each_token_and_is_capped():
+    # trainer old log-probs 0, sampler log-probs: ratios trainer/sampler of e^0.5 and e^2 (capped at 2)
+    logp = torch.zeros(1, 2, dtype=torch.float64, requires_grad=True)
+    old = torch.zeros(1, 2, dtype=torch.float64)
+    sampler = torch.tensor([[-0.5, -2.0]], dtype=torch.float64)
+    mask = torch.ones(1, 2, dtype=torch.float64)
+    out = dapo_loss(logp, old, torch.tensor([1.0], dtype=torch.float64), mask, sampler_logp=sampler, tis_cap=2.0)
+    weights = [math.exp(0.5), 2.0]
+    assert out.loss.item() == pytest.approx(-(weights[0] + weights[1]) / 2)
+    assert out.metrics["tis_weight_mean"].item() == pytest.approx(sum(weights) / 2)
+    assert out.metrics["logprob_diff_mean"].item() == pytest.approx((0.5 + 2.0) / 2)

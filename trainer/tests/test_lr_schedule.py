@@ -26,3 +26,24 @@ def test_constant_after_warmup_counted_from_the_phase_start():
 def test_cosine_without_total_steps_is_refused():
     with pytest.raises(ValueError, match="total_steps"):
         learning_rate(1, peak_lr=1.0, schedule="cosine")
+
+
+def test_the_gpu_profile_rft_schedule_is_the_papers_warm_up_then_cosine():
+    """configs/gpu.json: about 50 RFT steps of 64 (3,200 passing trajectories), 10 warm-up steps."""
+    import json
+    from pathlib import Path
+
+    from swe_rl_trainer.step_config import parse_config
+
+    profile = json.loads((Path(__file__).resolve().parents[2] / "configs" / "gpu.json").read_text())
+    rft = profile["rft"]
+    total = -(-3200 // rft["batchSize"]) * rft["epochs"]
+    config = parse_config("sft", {"lr": rft["learningRate"], "warmup_steps": rft["warmupSteps"], "total_steps": total})
+    lrs = [learning_rate(s, peak_lr=config.lr, warmup_steps=config.warmup_steps, schedule=config.schedule,
+                         total_steps=config.total_steps) for s in range(1, total + 1)]
+    assert total == 50 and config.warmup_steps == 10 and config.schedule == "cosine"
+    assert lrs[0] == pytest.approx(5e-7) and lrs[9] == pytest.approx(5e-6)
+    assert all(a < b for a, b in zip(lrs[:10], lrs[1:10]))  # linear warm-up
+    assert all(a > b for a, b in zip(lrs[10:], lrs[11:]))  # then cosine down
+    assert lrs[-1] == pytest.approx(0.0, abs=1e-12)
+    assert lrs[29] == pytest.approx(5e-6 * 0.5 * (1 + math.cos(math.pi * 20 / 40)))

@@ -1,4 +1,5 @@
 import hashlib
+from pathlib import Path
 import json
 
 import pytest
@@ -193,3 +194,66 @@ def test_optional_kl_term_is_reported_and_zero_against_an_identical_reference(tm
     with_kl = trainer.dapo_step(2, batch, {**FAST, "kl_coef": 0.1})
     # after one update the policy has moved away from the reference (the base model)
     assert with_kl["kl"] > 0 and with_kl["loss"] == pytest.approx(with_kl["policy_loss"] + 0.1 * with_kl["kl"], rel=1e-5)
+
+
+def test_step_metrics_combine_maxima_by_max_across_micro_batches(tmp_path, tiny_model_dir, batch):
+    one = new_trainer(tmp_path / "one", tiny_model_dir)
+    split = new_trainer(tmp_path / "split", tiny_model_dir)
+    whole = one.dapo_step(1, batch, {**FAST, "micro_batch_size": 4})
+    parts = split.dapo_step(1, batch, {**FAST, "micro_batch_size": 1})
+    assert parts["micro_batches"] == 4
+    assert parts["logprob_diff_max"] == pytest.approx(whole["logprob_diff_max"], rel=1e-5)
+    assert parts["logprob_diff_mean"] == pytest.approx(whole["logprob_diff_mean"], rel=1e-5)
+    assert whole["logprob_diff_max"] >= whole["logprob_diff_mean"] > 0
+
+
+def test_retention_keeps_the_newest_and_the_milestones(tmp_path, tiny_model_dir, batch):
+    trainer = new_trainer(tmp_path, tiny_model_dir)
+    for step in range(1, 7):
+        trainer.dapo_step(step, batch, FAST)
+        trainer.save_checkpoint(step, milestone=(step == 2))
+        trainer.retain_checkpoints(keep_last=2)
+    root = tmp_path / "runs" / "run-a" / "checkpoints"
+    assert sorted(p.name for p in root.iterdir()) == ["step-000002", "step-000005", "step-000006"]
+    resumed = new_trainer(tmp_path, tiny_model_dir)
+    assert resumed.step == 6 and weights_digest(resumed) == weights_digest(trainer)
+    with pytest.raises(ValueError, match="keep_last must be >= 1"):
+        trainer.retain_checkpoints(keep_last=0)
+
+
+def test_dual_clip_must_be_off_or_above_one():
+    assert parse_config("dapo", {"dual_clip_c": 3.0}).dual_clip_c == 3.0
+    with pytest.raises(InvalidInput, match="dual_clip_c must be 0 \\(off\\) or > 1"):
+        parse_config("dapo", {"dual_clip_c": 0.5})
+
+
+def test_trainer_old_logprobs_are_recomputed_once_before_the_first_step_and_weight_the_loss(tmp_path, tiny_model_dir, batch):
+    trainer = new_trainer(tmp_path, tiny_model_dir)
+    config = {**FAST, "old_logprobs": "trainer", "tis_cap": 2.0}
+    with pytest.raises(InvalidInput, match="recompute_logprobs runs first"):
+        trainer.dapo_step(1, batch, config)
+    assert trainer.recompute_old_logprobs(batch, 0)["recomputed"] is True
+    assert trainer.recompute_old_logprobs(batch, 0)["recomputed"] is False  # kept beside the batch
+    stored = json.loads(Trainer.trainer_logprobs_path(batch).read_text())
+    assert stored["at_step"] == 0 and stored["logprobs"] == trainer.action_logprobs(batch)
+
+    sampler_old = new_trainer(tmp_path / "other", tiny_model_dir).dapo_step(1, batch, FAST)
+    result = trainer.dapo_step(1, batch, config)
+    # The trainer's old log-probs are the current ones: the ratio starts at exactly 1, and the
+    # tokens are weighted by min(pi_trainer / pi_sampler, 2), which the sampler-based step is not.
+    assert result["ratio_mean"] == pytest.approx(1.0, abs=1e-5)
+    assert 0 < result["tis_weight_mean"] <= 2.0
+    assert "tis_weight_mean" not in sampler_old
+    assert result["logprob_diff_mean"] == pytest.approx(sampler_old["logprob_diff_mean"], rel=1e-5)
+
+    other = tmp_path / "batch-2.jsonl"
+    other.write_bytes(Path(batch).read_bytes())
+    with pytest.raises(StepOutOfOrder, match="must be computed at step 0; the weights are at step 1"):
+        trainer.recompute_old_logprobs(other, 0)
+
+
+def test_tis_cap_and_old_logprobs_are_validated():
+    with pytest.raises(InvalidInput, match="old_logprobs must be 'sampler' or 'trainer'"):
+        parse_config("dapo", {"old_logprobs": "server"})
+    with pytest.raises(InvalidInput, match="tis_cap must be >= 1"):
+        parse_config("dapo", {"tis_cap": 0.5})

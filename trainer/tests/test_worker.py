@@ -18,7 +18,7 @@ def test_trainer_info_reports_torch_and_device():
 
 def test_activities_are_registered_under_the_names_typescript_calls():
     names = {a.__temporal_activity_definition.name for a in ACTIVITIES}
-    assert names == {"trainer_info", "sft_step", "dapo_step", "save_checkpoint", "publish_checkpoint"}
+    assert names == {"trainer_info", "sft_step", "dapo_step", "recompute_logprobs", "save_checkpoint", "publish_checkpoint"}
     assert TASK_QUEUE == "swe-rl-trainer"
 
 
@@ -30,17 +30,43 @@ def request_base(tmp_path, tiny_model_dir, tokenizer):
     return {"run_id": "worker-run", "model_path": str(tiny_model_dir), "runs_dir": str(tmp_path / "runs"), "batch_path": batch}
 
 
-def test_steps_heartbeat_per_micro_batch_and_retries_apply_nothing(request_base):
+def test_steps_heartbeat_per_phase_and_micro_batch_and_retries_apply_nothing(request_base):
     env = ActivityEnvironment()
     beats = []
     env.on_heartbeat = lambda *details: beats.append(details[0])
     request = {**request_base, "step": 1, "config": {"lr": 1e-3, "micro_batch_size": 2}}
     result = env.run(dapo_step, request)
     assert result["applied"] is True and result["micro_batches"] == 2
-    assert [b["micro_batch"] for b in beats] == [0, 1, 2]
+    assert [b["phase"] for b in beats[:2]] == ["load", "tokenise"]
+    assert [b["micro_batch"] for b in beats if "micro_batch" in b] == [1, 2]
     assert all(b["step"] == 1 for b in beats)
     retried = env.run(dapo_step, request)
     assert retried == {**result, "applied": False}
+
+
+def test_a_long_phase_keeps_heartbeating(request_base, monkeypatch):
+    """A save that blocks for 1.5 s still beats every 0.2 s: a short heartbeat timeout holds."""
+    from swe_rl_trainer import checkpoints
+    import time
+
+    monkeypatch.setenv("SWE_RL_TRAINER_HEARTBEAT_SECONDS", "0.2")
+    env = ActivityEnvironment()
+    env.run(dapo_step, {**request_base, "step": 1, "config": {"lr": 1e-3}})
+    real_save = checkpoints.save_checkpoint
+
+    def slow_save(*args, **kwargs):
+        time.sleep(1.5)
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(checkpoints, "save_checkpoint", slow_save)
+    beats = []
+    env.on_heartbeat = lambda *details: beats.append((time.monotonic(), details[0]))
+    saved = env.run(save_checkpoint, {**request_base, "step": 1, "keep_last": 2})
+    during_save = [t for t, b in beats if b["phase"] == "save"]
+    assert len(during_save) >= 5
+    gaps = [b - a for a, b in zip(during_save, during_save[1:])]
+    assert max(gaps) < 0.6
+    assert saved["removed_steps"] == []
 
 
 def invalid_input(run):

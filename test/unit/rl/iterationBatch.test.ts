@@ -32,10 +32,22 @@ describe('buildIterationBatch', () => {
     expect(batch.entries[1].advantage).toBeCloseTo(-1, 5);
   });
 
-  it('lets the length penalty separate two passing episodes of different lengths', () => {
-    const batch = buildIterationBatch([ep('s', 'A', 1, 5), ep('l', 'A', 1, 25)], 10, 40);
+  it('drops all-pass and all-fail groups on the test reward even when their lengths differ (the paper)', () => {
+    const batch = buildIterationBatch(
+      [ep('s', 'A', 1, 5), ep('l', 'A', 1, 25), ep('f1', 'B', 0, 5), ep('f2', 'B', 0, 40), ep('p', 'C', 1, 5), ep('q', 'C', 0, 5)],
+      10,
+      40,
+    );
+    expect(batch.droppedGroups).toBe(2);
+    expect(batch.entries.map((e) => e.episodeKey)).toEqual(['p', 'q']);
+  });
+
+  it('takes the advantage from the shaped reward: of two passing samples in a mixed group the shorter gets more', () => {
+    const batch = buildIterationBatch([ep('s', 'A', 1, 5), ep('l', 'A', 1, 25), ep('f', 'A', 0, 5)], 10, 40);
     expect(batch.droppedGroups).toBe(0);
-    expect(batch.entries.find((e) => e.episodeKey === 's')!.advantage).toBeGreaterThan(0);
+    const advantage = (key: string) => batch.entries.find((e) => e.episodeKey === key)!.advantage;
+    expect(advantage('s')).toBeGreaterThan(advantage('l'));
+    expect(advantage('l')).toBeGreaterThan(advantage('f'));
     expect(batch.entries.find((e) => e.episodeKey === 'l')!.reward).toBeCloseTo(0.5);
   });
 });
