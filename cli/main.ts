@@ -11,6 +11,7 @@ import { evalCommand, scheduleEvalCommand } from './commands/evaluate';
 import { runInfraScript } from './infraScripts';
 import { promptCommand } from './commands/prompt';
 import { reportCommand } from './commands/report';
+import { recordHistoriesCommand } from './commands/recordHistories';
 
 const USAGE = `usage: swe-rl <command> [options]
 
@@ -41,6 +42,9 @@ commands:
   report RUN [--control RUN] [--runs-dir DIR]
                       Pass@1 +- SEM, Pass@5, steps and format errors of base, RFT, RL (and control);
                       writes runs/RUN/report.json and the learning curve
+  record-histories --out DIR [--prefix ID] [--since ISO-TIME]
+                      the history of one completed execution of every workflow type, as JSON
+                      (the fixtures CI replays against the current code)
   prompt [--style full|compact] [--issue TEXT]
                       the opening messages of an episode, as JSON
 `;
@@ -77,6 +81,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return evalCommand(parseArgs(optionArgs));
     case 'schedule-eval':
       return scheduleEvalCommand(parseArgs(optionArgs));
+    case 'record-histories':
+      return recordHistoriesCommand(parseArgs(optionArgs));
     case 'report':
       return reportCommand(parseArgs(optionArgs));
     case 'prompt':
