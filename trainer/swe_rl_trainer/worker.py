@@ -35,6 +35,7 @@ from .errors import InvalidInput
 from .heartbeats import PhaseHeartbeat
 from .policy_client import PublishRejected
 from .policy_client import publish_checkpoint as post_checkpoint
+from .trainer import Trainer
 from .trainer_registry import TrainerRegistry
 
 TASK_QUEUE = "swe-rl-trainer"
@@ -68,19 +69,29 @@ def _guard(fn: Callable[[], dict]) -> dict:
         raise _invalid(str(error)) from error
 
 
+def _trainer_loader(request: Any, activity_name: str) -> Callable[[PhaseHeartbeat], Trainer]:
+    """Reads the run's identity (run_id, runs_dir, model_path); the function returned loads its Trainer."""
+    run_id = _field(request, "run_id", str, activity_name)
+    runs_dir = _field(request, "runs_dir", str, activity_name)
+    model_path = _field(request, "model_path", str, activity_name)
+
+    def load(beat: PhaseHeartbeat) -> Trainer:
+        beat.phase("load")  # the first call of a run loads (and maybe replays) its trainer
+        return REGISTRY.get(run_id, runs_dir, model_path)
+
+    return load
+
+
 def _training_step(kind: str, request: dict) -> dict:
     name = f"{kind}_step"
-    run_id = _field(request, "run_id", str, name)
+    load = _trainer_loader(request, name)
     step = _field(request, "step", int, name)
     batch_path = _field(request, "batch_path", str, name)
-    model_path = _field(request, "model_path", str, name)
-    runs_dir = _field(request, "runs_dir", str, name)
     config = request.get("config") or {}
 
     def run() -> dict:
         with PhaseHeartbeat(step=step) as beat:
-            beat.phase("load")  # the first call of a run loads (and maybe replays) its trainer
-            trainer = REGISTRY.get(run_id, runs_dir, model_path)
+            trainer = load(beat)
             beat.phase("tokenise")
             method = trainer.sft_step if kind == "sft" else trainer.dapo_step
             return method(step, batch_path, config, progress=beat.micro_batch)
@@ -117,17 +128,14 @@ def dapo_step(request: dict) -> dict:
 @activity.defn(name="recompute_logprobs")
 def recompute_logprobs(request: dict) -> dict:
     """The trainer's old log-probs of a batch under the sampling weights (config.old_logprobs "trainer")."""
-    run_id = _field(request, "run_id", str, "recompute_logprobs")
+    load = _trainer_loader(request, "recompute_logprobs")
     at_step = _field(request, "at_step", int, "recompute_logprobs")
     batch_path = _field(request, "batch_path", str, "recompute_logprobs")
-    model_path = _field(request, "model_path", str, "recompute_logprobs")
-    runs_dir = _field(request, "runs_dir", str, "recompute_logprobs")
     config = request.get("config") or {}
 
     def run() -> dict:
         with PhaseHeartbeat(step=at_step) as beat:
-            beat.phase("load")
-            trainer = REGISTRY.get(run_id, runs_dir, model_path)
+            trainer = load(beat)
             beat.phase("recompute")
             return trainer.recompute_old_logprobs(batch_path, at_step, config)
 
@@ -136,10 +144,8 @@ def recompute_logprobs(request: dict) -> dict:
 
 @activity.defn(name="save_checkpoint")
 def save_checkpoint(request: dict) -> dict:
-    run_id = _field(request, "run_id", str, "save_checkpoint")
+    load = _trainer_loader(request, "save_checkpoint")
     step = _field(request, "step", int, "save_checkpoint")
-    runs_dir = _field(request, "runs_dir", str, "save_checkpoint")
-    model_path = _field(request, "model_path", str, "save_checkpoint")
     milestone = request.get("milestone", False)
     keep_last = request.get("keep_last")
     if step < 0:
@@ -151,8 +157,7 @@ def save_checkpoint(request: dict) -> dict:
 
     def run() -> dict:
         with PhaseHeartbeat(step=step) as beat:
-            beat.phase("load")
-            trainer = REGISTRY.get(run_id, runs_dir, model_path)
+            trainer = load(beat)
             beat.phase("save")
             path = trainer.save_checkpoint(step, milestone=milestone)
             beat.phase("retention")
