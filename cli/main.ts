@@ -6,6 +6,7 @@ import { validateTasksCommand } from './commands/validateTasks';
 import { reapCommand } from './commands/reap';
 import { builtinTasksCommand } from './commands/builtinTasks';
 import { trainCommand } from './commands/train';
+import { resumeCommand } from './commands/resume';
 import { statusCommand } from './commands/status';
 import { evalCommand, scheduleEvalCommand } from './commands/evaluate';
 import { runInfraScript } from './infraScripts';
@@ -30,6 +31,9 @@ commands:
                       gold patch passes, empty patch fails, N runs agree; writes valid tasks + report
   builtin-tasks [--out DIR] [--seed N]
                       generate the built-in task suite (repos/, train.jsonl, eval.jsonl)
+  resume RUN [--detach]
+                      continue a failed, terminated or drained run from its last completed
+                      iteration (same run folder, checkpoints and step ledger)
   status RUN [--runs-dir DIR]
                       iterations from runs/RUN/metrics.jsonl and the live status of workflow RUN
   train --config FILE [--run-id ID]
@@ -77,6 +81,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return statusCommand(parseArgs(optionArgs));
     case 'train':
       return trainCommand(parseArgs(optionArgs));
+    case 'resume':
+      return resumeCommand(parseArgs(optionArgs, ['detach']));
     case 'eval':
       return evalCommand(parseArgs(optionArgs));
     case 'schedule-eval':

@@ -15,7 +15,10 @@ export const episodeLimitsSchema = z.strictObject({
 
 export const policyEndpointSchema = z.strictObject({
   serverUrl: z.url(),
+  /** The served policy's name, `<run>@step-000004`. */
   model: z.string().min(1),
+  /** The policy's weights, loaded under `model` by a server that lacks it; absent in older histories. */
+  checkpointPath: z.string().min(1).optional(),
   sampling: samplingSchema.omit({ max_tokens: true }),
   requestTimeoutSeconds: z.number().positive(),
   expectedPolicyVersion: z.number().int().min(0).optional(),

@@ -1,14 +1,30 @@
 import type { EpisodeInput } from './episodeInput';
+import { policyCheckpointPath, policyName } from './policy/policyName';
 import type { RunConfig } from './runConfig';
 
 export type SharedEpisodeInput = Omit<EpisodeInput, 'task' | 'episodeKey' | 'sample' | 'attempt'>;
 
-/** Episode settings every sample of a phase shares, from the run config and the phase's limits. */
+/** A served policy: its name and the weights a server that lacks it loads. */
+export interface PolicyRef {
+  name: string;
+  checkpointPath: string;
+}
+
+/**
+ * Episode settings every sample of a phase shares, from the run config and the phase's limits.
+ * Episodes sample the run's policy at `policyVersion` (`<run>@step-N`) unless `policy` names
+ * another one (an evaluated checkpoint).
+ */
 export function sharedEpisodeInput(
   config: RunConfig,
   limits: { maxTurns: number; contextTokens: number; maxTokensPerTurn: number },
   policyVersion: number,
+  policy?: PolicyRef,
 ): SharedEpisodeInput {
+  const served = policy ?? {
+    name: policyName(config.runId, policyVersion),
+    checkpointPath: policyCheckpointPath(config.runsDir, config.runId, policyVersion, config.model.basePath),
+  };
   return {
     runsDir: config.runsDir,
     runId: config.runId,
@@ -18,7 +34,8 @@ export function sharedEpisodeInput(
     hostTimeoutSeconds: config.sandbox.hostTimeoutSeconds,
     policy: {
       serverUrl: config.policyServer.url,
-      model: config.model.servedName,
+      model: served.name,
+      checkpointPath: served.checkpointPath,
       sampling: config.sampling,
       requestTimeoutSeconds: config.policyServer.requestTimeoutSeconds,
       expectedPolicyVersion: policyVersion,

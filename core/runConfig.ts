@@ -101,6 +101,10 @@ export const runConfigSchema = z
       weightDecay: z.number().min(0).default(0.1),
       /** Checkpoints kept besides the milestones (the end of RFT and of each stage); the newest is always kept. */
       keepCheckpoints: z.number().int().min(1).default(3),
+      /** A trainer whose own queue is not polled this long counts as gone; the run moves to another. */
+      hostTimeoutSeconds: z.number().int().min(1).default(120),
+      /** A trainer activity that stops heartbeating this long is retried (the trainer beats every 10 s). */
+      heartbeatTimeoutSeconds: z.number().int().min(1).default(120),
     }),
     concurrency: z.strictObject({
       taskGroups: z.number().int().min(1).default(4),

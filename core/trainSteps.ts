@@ -21,6 +21,11 @@ export const trainStepsInputSchema = z
     keepCheckpoints: z.number().int().min(1).optional(),
     /** The checkpoint ends RFT or a stage: retention never removes it. */
     milestone: z.boolean().default(false),
+    /** How soon a trainer that stopped taking the run's calls counts as gone (config.trainer). */
+    trainerTimeouts: z.strictObject({
+      hostTimeoutSeconds: z.number().int().min(1),
+      heartbeatSeconds: z.number().int().min(1),
+    }).optional(),
   })
   .superRefine((input, ctx) => {
     input.steps.forEach((s, i) => {

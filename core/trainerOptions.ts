@@ -9,3 +9,8 @@ export function sharedTrainerOptions(config: RunConfig): Record<string, number> 
     weight_decay: config.trainer.weightDecay,
   };
 }
+
+/** How soon trainSteps counts the run's trainer as gone (trainSteps input `trainerTimeouts`). */
+export function trainerTimeouts(config: RunConfig): { hostTimeoutSeconds: number; heartbeatSeconds: number } {
+  return { hostTimeoutSeconds: config.trainer.hostTimeoutSeconds, heartbeatSeconds: config.trainer.heartbeatTimeoutSeconds };
+}

@@ -1,6 +1,7 @@
 import { setHandler, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import { sharedEpisodeInput } from '../core/episodeSettings';
+import { checkpointPolicyName } from '../core/policy/policyName';
 import { evaluationScores } from '../core/rl/passAtK';
 import { runConfigSchema } from '../core/runConfig';
 import type { EvaluationSummary } from '../core/runStatus';
@@ -32,11 +33,13 @@ export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
   const runs = input.runs ?? config.evaluation.runs;
   const evalFile = input.evalFile ?? config.tasks.evalFile;
   if (input.checkpointPath) {
+    // TODO(policy-name): publish_checkpoint policy name = checkpointPolicyName(input.checkpointPath)
     await trainer.publish_checkpoint({ checkpoint_path: input.checkpointPath, policy_server_url: config.policyServer.url, policy_version: input.policyVersion });
   }
   const ids = await storeActivities.listTaskIds({ file: evalFile });
   const phase = `eval-${input.label}`;
-  const shared = sharedEpisodeInput(config, { ...config.evaluation, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion);
+  const evaluated = input.checkpointPath ? { name: checkpointPolicyName(input.checkpointPath), checkpointPath: input.checkpointPath } : undefined;
+  const shared = sharedEpisodeInput(config, { ...config.evaluation, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion, evaluated);
   const progress: RolloutProgress = { done: 0, total: ids.length * runs, failed: 0, failures: {}, retried: {} };
   setHandler(progressQuery, () => progress);
   const groups = await rolloutGroups({

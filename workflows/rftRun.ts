@@ -6,7 +6,7 @@ import { rolloutMetrics } from '../core/rl/iterationBatch';
 import { deriveSeed } from '../core/rl/seededSample';
 import { shuffleRewards } from '../core/rl/shuffleRewards';
 import { runConfigSchema } from '../core/runConfig';
-import { sharedTrainerOptions } from '../core/trainerOptions';
+import { sharedTrainerOptions, trainerTimeouts } from '../core/trainerOptions';
 import type { IterationMetrics } from '../core/runStatus';
 import { meanOf, type TrainStepsResult } from '../core/trainSteps';
 import { miniBatches, rftSchedule } from '../core/rl/miniBatches';
@@ -100,6 +100,7 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
         },
         policyServerUrl: config.policyServer.url,
         keepCheckpoints: config.trainer.keepCheckpoints,
+        trainerTimeouts: trainerTimeouts(config),
         milestone: true,
       }],
     })) as TrainStepsResult;

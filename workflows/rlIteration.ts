@@ -6,7 +6,7 @@ import { buildIterationBatch, rolloutMetrics } from '../core/rl/iterationBatch';
 import { deriveSeed, sampleWithoutReplacement } from '../core/rl/seededSample';
 import { shuffleRewards } from '../core/rl/shuffleRewards';
 import { runConfigSchema } from '../core/runConfig';
-import { sharedTrainerOptions } from '../core/trainerOptions';
+import { sharedTrainerOptions, trainerTimeouts } from '../core/trainerOptions';
 import type { EvaluationSummary, IterationMetrics } from '../core/runStatus';
 import { meanOf, type TrainStepsResult } from '../core/trainSteps';
 import { miniBatches } from '../core/rl/miniBatches';
@@ -131,6 +131,7 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
         },
         policyServerUrl: config.policyServer.url,
         keepCheckpoints: config.trainer.keepCheckpoints,
+        trainerTimeouts: trainerTimeouts(config),
         milestone: input.milestone,
       }],
     })) as TrainStepsResult;

@@ -33,11 +33,16 @@ export interface TrainerActivities {
   dapo_step(request: StepRequest): Promise<StepMetrics>;
   recompute_logprobs(request: { run_id: string; at_step: number; batch_path: string; model_path: string; runs_dir: string; config: Record<string, unknown> }): Promise<{ recomputed: boolean; path: string }>;
   save_checkpoint(request: { run_id: string; step: number; runs_dir: string; model_path: string; milestone?: boolean; keep_last?: number }): Promise<{ path: string; step: number; removed_steps?: number[] }>;
-  publish_checkpoint(request: { checkpoint_path: string; policy_server_url: string; policy_version: number }): Promise<{ policy_version: number }>;
+  publish_checkpoint(request: { checkpoint_path: string; policy_server_url: string; policy_version: number; policy?: string }): Promise<{ policy_version: number; policy?: string }>;
+  /** On the shared queue: the process holding the run (taking it when free) and its own queue. */
+  acquire_run(request: { run_id: string; runs_dir: string; model_path: string }): Promise<{ task_queue: string; worker_id: string; step: number | null }>;
+  /** A resumed run: steps and checkpoints past to_step are moved aside and the weights reloaded. */
+  rollback_run(request: { run_id: string; runs_dir: string; model_path: string; to_step: number }): Promise<{ to_step: number; abandoned_steps: number[]; abandoned_checkpoints: number[]; moved_to: string | null }>;
 }
 
 /**
- * Trainer activities are long (a model load, a 131k-token step, a checkpoint of a large model),
+ * The calls of workflows recorded before trainer affinity (`patched('trainer-affinity')`), on the
+ * shared queue. Trainer activities are long (a model load, a 131k-token step, a checkpoint of a large model),
  * and heartbeat every SWE_RL_TRAINER_HEARTBEAT_SECONDS (10) from a thread through every phase, so
  * a dead trainer is noticed within two minutes, not at the end of the start-to-close timeout.
  */

@@ -10,38 +10,21 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { z } from 'zod';
 import { curriculumFilter } from '../core/rl/curriculum';
 import { runConfigSchema, type RunConfig } from '../core/runConfig';
 import type { IterationMetrics, TrainingStatus } from '../core/runStatus';
 import { storeActivities } from './activityProxies';
 import type { EvaluationSummary } from '../core/runStatus';
 import type { RftResult } from './rftRun';
+import { INITIAL_RUN_STATE, runStateSchema, type RunState } from '../core/runState';
 import type { RlIterationResult } from './rlIteration';
 import { searchAttributes } from './searchAttributes';
 import { parseWorkflowInput } from './validateInput';
+import { RunTrainer } from './runTrainer';
+import { trainerTimeouts } from '../core/trainerOptions';
 
-/** Small state carried across continue-as-new (everything else lives in the store). */
-export const runStateSchema = z.strictObject({
-  rftDone: z.boolean(),
-  stageIndex: z.number().int().min(0),
-  iterationInStage: z.number().int().min(0),
-  iteration: z.number().int().min(0),
-  policyVersion: z.number().int().min(0),
-  trainerStep: z.number().int().min(0),
-  checkpointPath: z.string().nullable(),
-  allowedTaskIds: z.array(z.string()).nullable(),
-  paused: z.boolean(),
-  lastMetrics: z.any().nullable(),
-  /** Milestone evaluations done so far (base, rft, rl). */
-  evaluated: z.array(z.string()).default([]),
-  /** Failed episodes by reason over the finished rollouts. */
-  failuresByReason: z.record(z.string(), z.number()).default({}),
-  /** Rollouts of the current phase thrown away (failure budget exceeded, then resumed). */
-  retry: z.number().int().min(0).default(0),
-  pausedReason: z.string().nullable().default(null),
-});
-export type RunState = z.output<typeof runStateSchema>;
+
+export { runStateSchema, type RunState };
 
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
@@ -55,24 +38,10 @@ export interface TrainingRunResult {
   policyVersion: number;
   checkpointPath: string | null;
   lastMetrics: IterationMetrics | null;
+  /** Where the run stands: what `swe-rl resume` continues a drained run from. */
+  state?: RunState;
 }
 
-const INITIAL_STATE: RunState = {
-  rftDone: false,
-  stageIndex: 0,
-  iterationInStage: 0,
-  iteration: 0,
-  policyVersion: 0,
-  trainerStep: 0,
-  checkpointPath: null,
-  allowedTaskIds: null,
-  paused: false,
-  lastMetrics: null,
-  evaluated: [],
-  failuresByReason: {},
-  retry: 0,
-  pausedReason: null,
-};
 
 /**
  * The whole run: optional RFT, then the RL stages, one rlIteration child per iteration, with
@@ -81,8 +50,7 @@ const INITIAL_STATE: RunState = {
  */
 export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promise<TrainingRunResult> {
   const config = parseWorkflowInput(runConfigSchema, rawConfig, 'config');
-  const state = rawState === undefined ? { ...INITIAL_STATE } : parseWorkflowInput(runStateSchema, rawState, 'trainingRun state');
-  let draining = false;
+  const state = rawState === undefined ? { ...INITIAL_RUN_STATE } : parseWorkflowInput(runStateSchema, rawState, 'trainingRun state');
   let phase: TrainingStatus['phase'] = 'starting';
   const totalIterations = config.stages.reduce((a, s) => a + s.iterations, 0);
   setHandler(pauseSignal, () => void (state.paused = true));
@@ -90,7 +58,7 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     state.paused = false;
     state.pausedReason = null;
   });
-  setHandler(drainSignal, () => void (draining = true));
+  setHandler(drainSignal, () => void (state.draining = true));
   setHandler(statusQuery, () => ({
     runId: config.runId,
     phase,
@@ -101,7 +69,7 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     policyVersion: state.policyVersion,
     checkpointPath: state.checkpointPath,
     paused: state.paused,
-    draining,
+    draining: state.draining,
     episodesDone: 0,
     episodesTotal: 0,
     lastMetrics: state.lastMetrics as IterationMetrics | null,
@@ -116,14 +84,21 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     policyVersion: state.policyVersion,
     checkpointPath: state.checkpointPath,
     lastMetrics: state.lastMetrics as IterationMetrics | null,
+    state: { ...state },
   });
 
   if (rawState === undefined) {
     await claimRunFolder(config);
     await checkTaskFiles(config);
   }
-  await condition(() => !state.paused || draining);
-  if (draining) return result('drained');
+  await condition(() => !state.paused || state.draining);
+  if (state.draining) return result('drained');
+  if (state.rollbackTo !== null) {
+    // A resumed run redoes the phase it stopped in: the trainer forgets that phase's steps first.
+    await new RunTrainer({ run_id: config.runId, runs_dir: config.runsDir, model_path: config.model.basePath }, trainerTimeouts(config))
+      .call((t) => t.rollback_run({ run_id: config.runId, runs_dir: config.runsDir, model_path: config.model.basePath, to_step: state.rollbackTo! }));
+    state.rollbackTo = null;
+  }
 
   const milestone = async (label: 'base' | 'rft' | 'rl', checkpointPath?: string): Promise<void> => {
     phase = 'eval';
@@ -218,7 +193,7 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     state.iterationInStage = 0;
     state.allowedTaskIds = null;
   }
-  if (draining) return result('drained');
+  if (state.draining) return result('drained');
   if (state.stageIndex >= config.stages.length && !milestones) {
     phase = 'done';
     return result('completed');

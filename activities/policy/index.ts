@@ -1,3 +1,4 @@
 export { chatCompletion } from './chatCompletion';
+export { loadPolicy } from './loadPolicy';
 export { policyTurn } from './policyTurn';
 export { checkPolicyServer } from './serverHealth';

@@ -15,7 +15,10 @@ export interface PolicyTurnInput extends EpisodeRef {
   /** The sandbox that owns the episode's turns; a turn stored against another one is refused. */
   sandboxId?: string;
   serverUrl: string;
+  /** The served policy's name, `<run>@step-000004`. */
   model: string;
+  /** Its weights, loaded under `model` when the server lacks it. */
+  checkpointPath?: string;
   sampling: Omit<SamplingParams, 'max_tokens'>;
   maxTokensPerTurn: number;
   contextTokens: number;
@@ -65,6 +68,7 @@ export async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResu
   const answer = await withHeartbeat(() => chatCompletion({
     serverUrl: input.serverUrl,
     model: input.model,
+    checkpointPath: input.checkpointPath,
     messages: conversationMessages(readPrompt(input), turns),
     sampling: { ...input.sampling, max_tokens: maxTokens },
     expectedPolicyVersion: input.expectedPolicyVersion,
@@ -83,6 +87,7 @@ export async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResu
     promptTokens: answer.promptTokenCount,
     finishReason: answer.finishReason,
     policyVersion: answer.policyVersion,
+    ...(answer.policyName ? { policy: answer.policyName } : {}),
     action,
     ...(input.sandboxId ? { sandboxId: input.sandboxId } : {}),
     ...(action.kind === 'format_error' ? { observation: renderFormatErrorObservation(action.message, input.state) } : {}),

@@ -6,6 +6,7 @@ import { TASK_QUEUES } from '../../core/taskQueues';
 import { stringFlag, type ParsedArgs } from '../args';
 import { connectClient } from '../client';
 import { readRunConfig } from '../runConfigFile';
+import type { RunConfig } from '../../core/runConfig';
 import { webUiUrl } from './sandboxRun';
 import { writeReport } from './report';
 
@@ -29,6 +30,11 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     handle = client.workflow.getHandle(config.runId);
     console.error(`[swe-rl] run ${config.runId} is already running; following it`);
   }
+  return followToEnd(client, handle, config);
+}
+
+/** Follows a started run with progress until it ends (Ctrl-C detaches), then prints its result and report. */
+export async function followToEnd(client: Client, handle: WorkflowHandle, config: RunConfig): Promise<number> {
   let detached = false;
   process.once('SIGINT', () => {
     detached = true;

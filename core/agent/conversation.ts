@@ -15,6 +15,8 @@ export interface PolicyTurnRecord {
   promptTokens: number;
   finishReason: string;
   policyVersion: number | null;
+  /** The served policy's name when the server said it (`<run>@step-000004`). */
+  policy?: string | null;
   action: ParsedAction;
   /** For format errors the observation is known without running anything. */
   observation?: string;

@@ -9,6 +9,8 @@ export interface PolicyTurn {
   completionTokenCount: number;
   finishReason: string;
   policyVersion: number | null;
+  /** The served policy's name when the server says it (body `policy` or header X-Policy-Name). */
+  policyName?: string;
   sampling: SamplingParams;
 }
 
@@ -32,10 +34,15 @@ export function isContextLimitError(status: number, body: string): boolean {
   return (status === 400 || status === 413 || status === 422) && CONTEXT_LIMIT.test(body);
 }
 
+/** Whether an HTTP error is the server saying it does not serve the model (vLLM's and our words). */
+export function isModelMissingError(status: number, body: string): boolean {
+  return status === 404 && /The model `[^`]*` does not exist/.test(body);
+}
+
 /**
  * Reads one chat completion (vLLM's shape): text, the sampled token ids (`choices[0].token_ids`
  * with return_token_ids, else `token_id:N` strings with return_tokens_as_token_ids) and their
- * log-probs (`choices[0].logprobs.content[].logprob`), plus usage and the policy version.
+ * log-probs (`choices[0].logprobs.content[].logprob`), plus usage, the policy version and name.
  */
 export function parseCompletion(
   server: string,
@@ -43,6 +50,7 @@ export function parseCompletion(
   sampling: SamplingParams,
   versionHeader: string | null,
   expectedPolicyVersion?: number,
+  nameHeader?: string | null,
 ): PolicyTurn {
   const root = asObject(body, server, '(body)');
   const choices = root.choices;
@@ -75,6 +83,7 @@ export function parseCompletion(
 
   const versionFromBody = typeof root.policy_version === 'number' ? root.policy_version : undefined;
   const versionFromHeader = versionHeader !== null && /^\d+$/.test(versionHeader) ? Number(versionHeader) : undefined;
+  const policyName = typeof root.policy === 'string' && root.policy ? root.policy : nameHeader || undefined;
   return {
     status: 'ok',
     text,
@@ -84,6 +93,7 @@ export function parseCompletion(
     completionTokenCount: tokenIds.length,
     finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : 'unknown',
     policyVersion: versionFromBody ?? versionFromHeader ?? expectedPolicyVersion ?? null,
+    ...(policyName ? { policyName } : {}),
     sampling,
   };
 }

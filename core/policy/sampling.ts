@@ -25,10 +25,14 @@ export type ChatMessage = z.output<typeof chatMessageSchema>;
 
 export const chatRequestInputSchema = z.strictObject({
   serverUrl: z.url(),
+  /** The served policy's name (`<run>@step-000004`, see policyName.ts). */
   model: z.string().min(1),
+  /** Where the policy's weights are: loaded under `model` when the server says it does not have it. */
+  checkpointPath: z.string().min(1).optional(),
   messages: z.array(chatMessageSchema).min(1, 'must hold at least one message'),
   sampling: samplingSchema.default(samplingSchema.parse({})),
-  /** The version the orchestrator believes the server holds; used when the server does not say. */
+  /** The version the orchestrator believes the server holds; used when the server does not say,
+   * and sent when loading `checkpointPath`. */
   expectedPolicyVersion: z.number().int().min(0).optional(),
   requestTimeoutSeconds: z.number().positive().default(600),
 });

@@ -1,7 +1,9 @@
-"""Request validation and response bodies of the OpenAI-compatible chat API, shaped like vLLM's."""
+"""Request validation and response bodies of the OpenAI-compatible chat API, shaped like vLLM's,
+and of the policy server's POST /admin/load_checkpoint."""
 from __future__ import annotations
 
 import math
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -11,6 +13,8 @@ from .generation import GenerationResult
 from .sampling import SamplingParams
 
 ERROR_TYPES = {400: "BadRequestError", 404: "NotFoundError", 409: "ConflictError", 500: "InternalServerError"}
+# A served policy's name, e.g. "<run>@step-000004" or a vLLM-style "Org/Model-1.5B".
+POLICY_NAME = re.compile(r"^[A-Za-z0-9._@:/-]{1,200}$")
 
 
 class ApiError(Exception):
@@ -37,6 +41,16 @@ def context_length_error(max_context: int, prompt_tokens: int, max_tokens: int |
                    f"{prompt_tokens + max_tokens} tokens ({prompt_tokens} in the messages, {max_tokens} in the "
                    f"completion). Please reduce the length of the messages or completion.")
     return ApiError(400, message, "messages")
+
+
+def model_not_found(name: str) -> ApiError:
+    return ApiError(404, f"The model `{name}` does not exist.", "model")  # vLLM's words
+
+
+def check_policy_name(name: Any, field: str = "policy") -> str:
+    if not isinstance(name, str) or not POLICY_NAME.match(name):
+        raise ApiError(400, f"{field}: must be 1-200 characters of letters, digits and ._@:/-, got {name!r}", field)
+    return name
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,24 @@ def parse_chat_request(body: Any) -> ChatRequest:
     )
 
 
+@dataclass(frozen=True)
+class LoadRequest:
+    path: str
+    policy: str
+    policy_version: int
+
+
+def parse_load_request(body: Any) -> LoadRequest:
+    """POST /admin/load_checkpoint {"path", "policy", "policy_version"?}."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "the request body must be a JSON object")
+    path = body.get("path")
+    if not isinstance(path, str) or not path:
+        raise _bad("path", "must be a non-empty string")
+    version = _integer(body, "policy_version", 0, 0)
+    return LoadRequest(path, check_policy_name(body.get("policy")), version)
+
+
 def _byte_decoder() -> dict[str, int]:
     """Inverse of the GPT-2 byte-to-unicode table that byte-level BPE vocabularies are written in."""
     printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
@@ -218,6 +250,7 @@ def chat_completion_body(
             "total_tokens": len(prompt_ids) + len(result.token_ids),
         },
         "policy_version": policy_version,
+        "policy": model_name,
     }
     if request.return_token_ids:
         choice["token_ids"] = list(result.token_ids)

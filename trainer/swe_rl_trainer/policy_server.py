@@ -1,18 +1,28 @@
 """A small OpenAI-compatible policy server (stdlib HTTP) for local runs and tests, on CPU by default.
 
     python -m swe_rl_trainer.policy_server --model DIR --port P [--host 127.0.0.1] [--max-context N]
+        [--served-model-name policy] [--policy-version 0] [--max-policies 4]
 
-Endpoints: GET /health, GET /v1/models, POST /v1/chat/completions (vLLM-shaped, with
-`logprobs` and `return_token_ids`), POST /admin/load_checkpoint {"path", "policy_version"}, which
-swaps the model without a restart: a request holds the policy it started with, so in-flight
-requests finish on the old model while new ones get the new one.
+It serves several policies side by side, each under a name (`<run>@step-000004`), so one server
+outlives runs and evaluations. The model it starts with is served as --served-model-name and is
+never evicted; others are loaded by name and the least recently used beyond --max-policies go.
+
+Endpoints: GET /health (the loaded names), GET /v1/models (every loaded policy),
+POST /v1/chat/completions (vLLM-shaped, with `logprobs` and `return_token_ids`; `model` picks the
+policy, absent = the pinned one; answers carry `policy` and `policy_version` and the headers
+X-Policy-Name, X-Policy-Version), POST /admin/load_checkpoint {"path", "policy", "policy_version"?}:
+the same name, path and weights again is a no-op, changed weights at that path are reloaded,
+another path under a loaded name is a 409. A request holds the policy it started with, so an
+eviction or reload never disturbs it.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,20 +34,26 @@ import torch
 from .errors import InvalidInput
 from .generation import generate
 from .model_io import load_model_and_tokenizer, resolve_device
-from .openai_protocol import ApiError, chat_completion_body, context_length_error, error_body, parse_chat_request
+from .openai_protocol import (
+    ApiError, chat_completion_body, check_policy_name, context_length_error, error_body, model_not_found,
+    parse_chat_request, parse_load_request,
+)
 
 log = logging.getLogger("swe_rl_trainer.policy_server")
 MAX_BODY_BYTES = 64 * 1024 * 1024
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".index.json")  # not optimizer.pt: it is no weights
 
 
 @dataclass(frozen=True)
 class LoadedPolicy:
+    name: str
     model: Any
     tokenizer: Any
     policy_version: int
     path: str
     max_context: int
     eos_token_ids: frozenset[int]
+    fingerprint: tuple
 
 
 def _eos_token_ids(model, tokenizer) -> frozenset[int]:
@@ -50,40 +66,75 @@ def _eos_token_ids(model, tokenizer) -> frozenset[int]:
     return frozenset(ids)
 
 
-def load_policy(path: str | Path, policy_version: int, device: torch.device, max_context: int | None) -> LoadedPolicy:
+def weights_fingerprint(path: str | Path) -> tuple:
+    """Identifies a checkpoint's content: a resumed run may write a new checkpoint at the same path."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return ()
+    files = sorted(p for p in folder.iterdir() if p.name.endswith(WEIGHT_SUFFIXES))
+    return tuple((p.name, p.stat().st_ino, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def load_policy(name: str, path: str | Path, policy_version: int, device: torch.device, max_context: int | None) -> LoadedPolicy:
+    fingerprint = weights_fingerprint(path)  # before loading: a later rewrite then differs from it
     model, tokenizer = load_model_and_tokenizer(path, device)
     context = max_context or int(getattr(model.config, "max_position_embeddings", 4096))
-    return LoadedPolicy(model, tokenizer, policy_version, str(path), context, _eos_token_ids(model, tokenizer))
+    return LoadedPolicy(name, model, tokenizer, policy_version, str(path), context, _eos_token_ids(model, tokenizer), fingerprint)
 
 
-class PolicyHolder:
-    """The policy being served; swapping replaces one reference, so readers never see a half-loaded model."""
+class PolicyRegistry:
+    """The loaded policies by name, least recently used first. Loads are serialised and replace one
+    dict entry when complete, so readers never see a half-loaded model."""
 
-    def __init__(self, policy: LoadedPolicy, device: torch.device, max_context: int | None):
-        self._policy = policy
+    def __init__(self, pinned: LoadedPolicy, device: torch.device, max_context: int | None, max_policies: int):
+        if max_policies < 1:
+            raise ValueError(f"max_policies must be >= 1, got {max_policies}")
+        self.pinned = pinned.name
+        self._policies: OrderedDict[str, LoadedPolicy] = OrderedDict({pinned.name: pinned})
         self._device = device
         self._max_context = max_context
-        self._load_lock = threading.Lock()
+        self._max_policies = max_policies
+        self._lock = threading.Lock()  # guards _policies; held briefly
+        self._load_lock = threading.Lock()  # one load at a time; held for a whole load
 
-    def current(self) -> LoadedPolicy:
-        return self._policy
+    def get(self, name: str | None = None) -> LoadedPolicy:
+        with self._lock:
+            policy = self._policies.get(name or self.pinned)
+            if policy is None:
+                raise model_not_found(name)
+            self._policies.move_to_end(policy.name)
+            return policy
 
-    def load(self, path: str, policy_version: int) -> LoadedPolicy:
+    def all(self) -> list[LoadedPolicy]:
+        with self._lock:
+            return list(self._policies.values())
+
+    def load(self, name: str, path: str, policy_version: int) -> tuple[LoadedPolicy, bool]:
+        """(the policy, whether it was loaded now) for `name` served from `path`."""
         with self._load_lock:
-            served = self._policy
-            if policy_version < served.policy_version:
-                raise ApiError(409, f"policy_version {policy_version} is older than the served version {served.policy_version}", "policy_version")
-            if policy_version == served.policy_version:
-                if Path(path).resolve() == Path(served.path).resolve():
-                    return served  # a retried publish
-                raise ApiError(409, f"policy_version {policy_version} is already served from {served.path}", "policy_version")
+            with self._lock:
+                loaded = self._policies.get(name)
+            if loaded is not None:
+                if Path(path).resolve() != Path(loaded.path).resolve():
+                    raise ApiError(409, f"policy {name!r} is already served from {loaded.path}, not {path}", "policy")
+                if weights_fingerprint(path) == loaded.fingerprint:  # a retried publish
+                    return self._put(dataclasses.replace(loaded, policy_version=policy_version)), False
             try:
-                policy = load_policy(path, policy_version, self._device, self._max_context)
+                policy = load_policy(name, path, policy_version, self._device, self._max_context)
             except InvalidInput as error:
                 raise ApiError(400, str(error), "path") from None
-            self._policy = policy
-            log.info("now serving policy_version %d from %s", policy_version, path)
-            return policy
+            log.info("%s policy %s (version %d) from %s", "reloaded" if loaded else "loaded", name, policy_version, path)
+            return self._put(policy), True
+
+    def _put(self, policy: LoadedPolicy) -> LoadedPolicy:
+        with self._lock:
+            self._policies[policy.name] = policy
+            self._policies.move_to_end(policy.name)
+            evictable = [n for n in self._policies if n not in (self.pinned, policy.name)]
+            for name in evictable[: max(0, len(self._policies) - self._max_policies)]:
+                del self._policies[name]  # a request still generating with it keeps its own reference
+                log.info("evicted policy %s", name)
+        return policy
 
 
 class PolicyServer:
@@ -97,10 +148,11 @@ class PolicyServer:
         served_model_name: str = "policy",
         policy_version: int = 0,
         device: str | None = None,
+        max_policies: int = 4,
     ):
         target = resolve_device(device or "cpu")
-        self.holder = PolicyHolder(load_policy(model_dir, policy_version, target, max_context), target, max_context)
-        self.served_model_name = served_model_name
+        pinned = load_policy(check_policy_name(served_model_name, "served_model_name"), model_dir, policy_version, target, max_context)
+        self.registry = PolicyRegistry(pinned, target, max_context, max_policies)
         handler = type("BoundHandler", (PolicyRequestHandler,), {"server_state": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
@@ -128,21 +180,21 @@ class PolicyServer:
 
     # ---- handlers ---------------------------------------------------------------------------
 
-    def models(self) -> tuple[dict, LoadedPolicy]:
-        policy = self.holder.current()
+    def health(self) -> tuple[dict, None]:
+        return {"status": "ok", "policies": [p.name for p in self.registry.all()]}, None
+
+    def models(self) -> tuple[dict, None]:
         return {
             "object": "list",
             "data": [{
-                "id": self.served_model_name, "object": "model", "owned_by": "swe-rl",
-                "root": policy.path, "max_model_len": policy.max_context, "policy_version": policy.policy_version,
-            }],
-        }, policy
+                "id": p.name, "object": "model", "owned_by": "swe-rl",
+                "root": p.path, "max_model_len": p.max_context, "policy_version": p.policy_version,
+            } for p in self.registry.all()],
+        }, None
 
     def chat_completion(self, body: Any) -> tuple[dict, LoadedPolicy]:
         request = parse_chat_request(body)
-        policy = self.holder.current()  # this request finishes on this policy, even if a swap happens
-        if request.model is not None and request.model != self.served_model_name:
-            raise ApiError(404, f"The model `{request.model}` does not exist.", "model")
+        policy = self.registry.get(request.model)  # this request finishes on this policy, whatever loads meanwhile
         prompt = policy.tokenizer.apply_chat_template(request.messages, tokenize=False, add_generation_prompt=True)
         prompt_ids = policy.tokenizer.encode(prompt, add_special_tokens=False)
         room = policy.max_context - len(prompt_ids)
@@ -154,19 +206,14 @@ class PolicyServer:
             stop=request.stop, stop_token_ids=request.stop_token_ids, seed=request.seed,
             top_logprobs=request.top_logprobs,
         )
-        body = chat_completion_body(request, result, prompt_ids, policy.tokenizer, self.served_model_name, policy.policy_version)
+        body = chat_completion_body(request, result, prompt_ids, policy.tokenizer, policy.name, policy.policy_version)
         return body, policy
 
     def load_checkpoint(self, body: Any) -> tuple[dict, LoadedPolicy]:
-        if not isinstance(body, dict):
-            raise ApiError(400, "the request body must be a JSON object")
-        path, version = body.get("path"), body.get("policy_version")
-        if not isinstance(path, str) or not path:
-            raise ApiError(400, "path: must be a non-empty string", "path")
-        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-            raise ApiError(400, f"policy_version: must be an integer >= 0, got {version!r}", "policy_version")
-        policy = self.holder.load(path, version)
-        return {"status": "ok", "path": policy.path, "policy_version": policy.policy_version}, policy
+        request = parse_load_request(body)
+        policy, loaded = self.registry.load(request.policy, request.path, request.policy_version)
+        answer = {"status": "ok", "policy": policy.name, "path": policy.path, "policy_version": policy.policy_version, "loaded": loaded}
+        return answer, policy
 
 
 class PolicyRequestHandler(BaseHTTPRequestHandler):
@@ -182,6 +229,7 @@ class PolicyRequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         if policy is not None:
+            self.send_header("X-Policy-Name", policy.name)
             self.send_header("X-Policy-Version", str(policy.policy_version))
         self.end_headers()
         self.wfile.write(data)
@@ -201,7 +249,7 @@ class PolicyRequestHandler(BaseHTTPRequestHandler):
             body, policy = route()
             self._send(HTTPStatus.OK, body, policy)
         except ApiError as error:
-            self._send(error.status, error.body(), self.server_state.holder.current())
+            self._send(error.status, error.body())
         except Exception as error:  # a bug must answer 500, not drop the connection
             log.exception("request failed")
             self._send(500, error_body(500, f"internal error: {error!r}"))
@@ -209,7 +257,7 @@ class PolicyRequestHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         state = self.server_state
         if self.path == "/health":
-            self._dispatch(lambda: ({"status": "ok", "policy_version": state.holder.current().policy_version}, state.holder.current()))
+            self._dispatch(state.health)
         elif self.path == "/v1/models":
             self._dispatch(state.models)
         else:
@@ -231,8 +279,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--max-context", type=int, default=None, help="context limit in tokens (default: the model's)")
-    parser.add_argument("--served-model-name", default="policy")
+    parser.add_argument("--served-model-name", default="policy", help="the name the --model policy is served as (never evicted)")
     parser.add_argument("--policy-version", type=int, default=0)
+    parser.add_argument("--max-policies", type=int, default=4, help="policies kept loaded; the least recently used go first")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (1 is fastest for tiny models)")
     args = parser.parse_args(argv)
@@ -242,6 +291,7 @@ def main(argv: list[str] | None = None) -> None:
     server = PolicyServer(
         args.model, host=args.host, port=args.port, max_context=args.max_context,
         served_model_name=args.served_model_name, policy_version=args.policy_version, device=args.device,
+        max_policies=args.max_policies,
     )
     print(f"policy server listening on {server.url}", flush=True)
     try:

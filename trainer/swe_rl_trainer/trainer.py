@@ -99,6 +99,13 @@ class Trainer:
     def context_length(self) -> int:
         return int(getattr(self.model.config, "max_position_embeddings", 1 << 30))
 
+    def catch_up(self) -> None:
+        """Replays the recorded steps the weights are behind (another process applied them)."""
+        with self.lock:
+            self._check_usable()
+            if self.ledger.last_step() > self.step:
+                self._replay_recorded_steps()
+
     def sft_step(self, step: int, batch_path: str | Path, config: dict | None = None, progress: Progress | None = None) -> dict:
         return self._run_step("sft", step, batch_path, config, progress)
 
@@ -325,6 +332,7 @@ class Trainer:
 
     def _apply(self, kind: str, step: int, batch_path: str, config: OptimConfig, progress, *, record: bool) -> dict:
         started = time.monotonic()
+        log.info("run %s: %s %s step %d", self.run_id, "applying" if record else "replaying", kind, step)
         sequences = self.load_sequences(kind, batch_path, config)  # all validation happens before any gradient
         num_tokens = sum(s.num_action_tokens for s in sequences)
         if num_tokens == 0:
@@ -379,4 +387,5 @@ class Trainer:
         finally:
             self.optimizer.zero_grad(set_to_none=True)
         self.step = step
+        log.info("run %s: %s %s step %d", self.run_id, "applied" if record else "replayed", kind, step)
         return {**result, "applied": True}

@@ -11,7 +11,21 @@ checkpoints travel as paths in the artifact store.
     save_checkpoint       {"run_id", "step", "runs_dir", "model_path", "milestone"?, "keep_last"?}
                           -> {"path", "step", "removed_steps"} (retention: the newest keep_last and
                           the milestones stay)
-    publish_checkpoint    {"checkpoint_path", "policy_server_url", "policy_version"} -> {"policy_version"}
+    publish_checkpoint    {"checkpoint_path", "policy_server_url", "policy_version", "policy"?}
+                          -> {"policy_version", "policy"}: the server serves the checkpoint under
+                          the name `<run>@step-N` (derived from the path when "policy" is absent)
+    acquire_run           {"run_id", "runs_dir", "model_path"} -> {"task_queue", "worker_id", "step"}:
+                          on the shared queue; the trainer that holds the run (this one if the run
+                          was free: it loads checkpoint + replays the ledger) and the queue it
+                          takes the run's steps on
+    rollback_run          {"run_id", "runs_dir", "model_path", "to_step"} -> what was moved aside:
+                          a resumed run's steps and checkpoints past its last completed iteration
+
+Affinity: every trainer worker polls the shared queue `swe-rl-trainer` and its own queue
+`swe-rl-trainer@<worker id>`. A run is held by one process at a time (an flock lease in the run
+folder, `run_lease.py`); the workflows acquire the run on the shared queue and send its steps to
+the holder's own queue. A step that reaches a process not holding the run fails with the
+retryable type "TrainerNotOwner", and the workflow acquires the run again.
 
 Bad input fails with a non-retryable ApplicationError of type "InvalidInput".
 """
@@ -22,7 +36,10 @@ import asyncio
 import logging
 import os
 import platform
+import re
+import secrets
 import signal
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -35,15 +52,25 @@ from .errors import InvalidInput
 from .heartbeats import PhaseHeartbeat
 from .policy_client import PublishRejected
 from .policy_client import publish_checkpoint as post_checkpoint
+from .rollback import roll_back
 from .trainer import Trainer
-from .trainer_registry import TrainerRegistry
+from .trainer_registry import RunHeldElsewhere, TrainerRegistry
 
 TASK_QUEUE = "swe-rl-trainer"
 log = logging.getLogger("swe_rl_trainer.worker")
 
+
+def worker_identity(shared_queue: str = TASK_QUEUE) -> dict:
+    """A name no other trainer process has (a restarted worker is a new one) and its own task queue."""
+    host = re.sub(r"[^a-z0-9_.-]+", "-", socket.gethostname().lower()).strip("-") or "host"
+    worker_id = f"{host}-{os.getpid()}-{secrets.token_hex(2)}"
+    return {"worker_id": worker_id, "task_queue": f"{shared_queue}@{worker_id}", "host": socket.gethostname(), "pid": os.getpid()}
+
+
 REGISTRY = TrainerRegistry(
     max_loaded=int(os.environ.get("SWE_RL_TRAINER_MAX_RUNS", "2")),
     device=os.environ.get("SWE_RL_TRAINER_DEVICE") or None,
+    owner=worker_identity(),
 )
 
 
@@ -77,7 +104,10 @@ def _trainer_loader(request: Any, activity_name: str) -> Callable[[PhaseHeartbea
 
     def load(beat: PhaseHeartbeat) -> Trainer:
         beat.phase("load")  # the first call of a run loads (and maybe replays) its trainer
-        return REGISTRY.get(run_id, runs_dir, model_path)
+        try:
+            return REGISTRY.get(run_id, runs_dir, model_path)
+        except RunHeldElsewhere as error:
+            raise ApplicationError(str(error), (error.owner or {}).get("task_queue"), type="TrainerNotOwner") from error
 
     return load
 
@@ -172,37 +202,91 @@ def publish_checkpoint(request: dict) -> dict:
     checkpoint_path = _field(request, "checkpoint_path", str, "publish_checkpoint")
     url = _field(request, "policy_server_url", str, "publish_checkpoint")
     version = _field(request, "policy_version", int, "publish_checkpoint")
+    name = _field(request, "policy", str, "publish_checkpoint") if "policy" in request else checkpoint_policy_name(checkpoint_path)
     try:
-        with PhaseHeartbeat(policy_version=version) as beat:
+        with PhaseHeartbeat(policy_version=version, policy=name) as beat:
             beat.phase("publish")  # the server loads the weights before it answers
-            answer = post_checkpoint(url, checkpoint_path, version)
+            answer = post_checkpoint(url, checkpoint_path, name, version)
     except PublishRejected as error:
-        raise _invalid(str(error)) from error
-    return {"policy_version": int(answer["policy_version"])}
+        raise ApplicationError(str(error), type="PublishRejected", non_retryable=True) from error
+    return {"policy_version": int(answer.get("policy_version", version)), "policy": answer.get("policy", name)}
 
 
-ACTIVITIES = [trainer_info, sft_step, dapo_step, recompute_logprobs, save_checkpoint, publish_checkpoint]
+def checkpoint_policy_name(path: str) -> str:
+    """`<run>@step-000012` for a run's checkpoint folder (as the TypeScript side names it)."""
+    parts = path.rstrip("/").split("/")
+    match = re.fullmatch(r"step-(\d+)", parts[-1])
+    if match and len(parts) >= 3 and parts[-2] == "checkpoints":
+        return f"{parts[-3]}@step-{int(match.group(1)):06d}"
+    return "checkpoint@" + re.sub(r"[^A-Za-z0-9._-]+", "_", path).lstrip("_")[-160:]
+
+
+@activity.defn(name="acquire_run")
+def acquire_run(request: dict) -> dict:
+    """On the shared queue: which trainer holds the run, taking it (and loading it) when it is free."""
+    load = _trainer_loader(request, "acquire_run")
+    run_id = request["run_id"]
+
+    def run() -> dict:
+        with PhaseHeartbeat(run_id=run_id) as beat:
+            try:
+                trainer = load(beat)
+            except ApplicationError as error:
+                owner_queue = error.details[0] if error.details else None
+                if error.type == "TrainerNotOwner" and owner_queue:
+                    return {"task_queue": owner_queue, "worker_id": owner_queue.split("@", 1)[-1], "step": None}
+                raise
+            return {"task_queue": REGISTRY.owner["task_queue"], "worker_id": REGISTRY.owner["worker_id"], "step": trainer.step}
+
+    return _guard(run)
+
+
+@activity.defn(name="rollback_run")
+def rollback_run(request: dict) -> dict:
+    """A resumed run: steps and checkpoints past `to_step` are moved aside and the weights reloaded."""
+    load = _trainer_loader(request, "rollback_run")
+    to_step = _field(request, "to_step", int, "rollback_run")
+    if to_step < 0:
+        raise _invalid(f"rollback_run input.to_step must be >= 0, got {to_step}")
+
+    def run() -> dict:
+        with PhaseHeartbeat(to_step=to_step) as beat:
+            trainer = load(beat)
+            with trainer.lock:
+                moved = roll_back(trainer.run_dir, to_step)
+            REGISTRY.reload(trainer.run_id, request["runs_dir"])
+            beat.phase("reload")
+            reloaded = load(beat)
+            if reloaded.step != to_step:
+                raise _invalid(f"run {trainer.run_id}: rolled back to step {to_step} but the weights reload at step {reloaded.step}")
+            log.info("run %s rolled back to step %d: %s", trainer.run_id, to_step, moved)
+            return moved
+
+    return _guard(run)
+
+
+ACTIVITIES = [trainer_info, sft_step, dapo_step, recompute_logprobs, save_checkpoint, publish_checkpoint, acquire_run, rollback_run]
 
 
 async def run(address: str, namespace: str, task_queue: str) -> None:
     client = await Client.connect(address, namespace=namespace)
+    REGISTRY.owner = worker_identity(task_queue)
+    own_queue = REGISTRY.owner["task_queue"]
     # Training steps are CPU/GPU bound and synchronous: they run in worker threads, and each
     # run's Trainer serialises its own steps.
-    with ThreadPoolExecutor(max_workers=2) as executor:
-        worker = Worker(
-            client,
-            task_queue=task_queue,
-            activities=ACTIVITIES,
-            activity_executor=executor,
-            max_concurrent_activities=2,
-        )
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        workers = [
+            Worker(client, task_queue=queue, activities=ACTIVITIES, activity_executor=executor, max_concurrent_activities=2)
+            for queue in (task_queue, own_queue)
+        ]
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        print(f"[swe-rl] trainer worker polling {task_queue} on {address} (pid {os.getpid()})", flush=True)
-        async with worker:
+        print(f"[swe-rl] trainer worker polling {task_queue} and {own_queue} on {address} (pid {os.getpid()})", flush=True)
+        async with workers[0], workers[1]:
             await stop.wait()
+        REGISTRY.clear()
 
 
 def main() -> None:

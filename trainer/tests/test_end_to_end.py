@@ -77,8 +77,9 @@ def test_sample_train_checkpoint_publish(tmp_path, tiny_model_dir, server):
     saved = worker.save_checkpoint({**common, "step": 2})
     assert saved["step"] == 2 and saved["path"].endswith("checkpoints/step-000002")
     published = worker.publish_checkpoint({"checkpoint_path": saved["path"], "policy_server_url": server.url, "policy_version": 1})
-    assert published == {"policy_version": 1}
+    name = published["policy"]
+    assert published == {"policy_version": 1, "policy": name} and name.endswith("@step-000002")
 
-    assert call(server.url + "/v1/models")[1]["data"][0]["policy_version"] == 1
-    status, response, headers = chat(server.url, [SYSTEM, {"role": "user", "content": "hi"}], max_tokens=3, **UNBIASED)
+    assert {m["id"]: m["policy_version"] for m in call(server.url + "/v1/models")[1]["data"]}[name] == 1
+    status, response, headers = chat(server.url, [SYSTEM, {"role": "user", "content": "hi"}], max_tokens=3, model=name, **UNBIASED)
     assert status == 200 and response["policy_version"] == 1 and headers["X-Policy-Version"] == "1"

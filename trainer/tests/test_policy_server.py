@@ -7,7 +7,6 @@ import pytest
 
 from http_helpers import call, chat
 from swe_rl_trainer.policy_server import PolicyServer
-from swe_rl_trainer.tiny_model import build_tiny_model
 
 MESSAGES = [{"role": "system", "content": "You are an agent."}, {"role": "user", "content": "Fix the parser bug."}]
 UNBIASED = {"temperature": 1.0, "top_p": 1.0, "top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0}
@@ -20,18 +19,20 @@ def server(tiny_model_dir):
     running.shutdown()
 
 
-def test_health_and_models(server):
-    assert call(server.url + "/health")[:2] == (200, {"status": "ok", "policy_version": 0})
-    status, body, headers = call(server.url + "/v1/models")
+def test_health_and_models(server, tiny_model_dir):
+    assert call(server.url + "/health")[:2] == (200, {"status": "ok", "policies": ["policy"]})
+    status, body, _ = call(server.url + "/v1/models")
     assert status == 200
-    assert body["data"][0]["id"] == "policy" and body["data"][0]["object"] == "model"
-    assert body["data"][0]["policy_version"] == 0
-    assert headers["X-Policy-Version"] == "0"
+    assert body["data"] == [{
+        "id": "policy", "object": "model", "owned_by": "swe-rl", "root": str(tiny_model_dir),
+        "max_model_len": 256, "policy_version": 0,
+    }]
 
 
 def test_chat_completion_returns_vllm_shaped_tokens_and_logprobs(server, tokenizer):
     status, body, headers = chat(server.url, MESSAGES, max_tokens=8, logprobs=True, return_token_ids=True, seed=5, **UNBIASED)
     assert status == 200 and headers["X-Policy-Version"] == "0" and body["policy_version"] == 0
+    assert headers["X-Policy-Name"] == "policy" and body["policy"] == body["model"] == "policy"
     choice = body["choices"][0]
     ids, entries = choice["token_ids"], choice["logprobs"]["content"]
     assert len(ids) == len(entries) == body["usage"]["completion_tokens"]
@@ -82,48 +83,17 @@ def test_malformed_requests_get_400_naming_the_field(server, fields, field):
 def test_invalid_json_unknown_route_and_unknown_model(server):
     assert call(server.url + "/v1/chat/completions", "POST", raw=b"{oops")[0] == 400
     assert call(server.url + "/v2/nothing")[0] == 404
-    status, body, _ = chat(server.url, MESSAGES, model="gpt-9", max_tokens=1)
-    assert status == 404 and "does not exist" in body["error"]["message"]
-
-
-def test_requests_hold_the_policy_they_started_with_across_a_swap(tiny_model_dir, tmp_path):
-    other = build_tiny_model(tmp_path / "other", seed=99)
-    server = PolicyServer(tiny_model_dir, port=0)
-    try:
-        in_flight = server.holder.current()
-        server.holder.load(str(other), 1)
-        assert in_flight.policy_version == 0 and in_flight.path == str(tiny_model_dir)
-        assert server.holder.current().policy_version == 1 and server.holder.current().model is not in_flight.model
-    finally:
-        server.httpd.server_close()
-
-
-def test_load_checkpoint_swaps_versions_and_refuses_going_back(tiny_model_dir, tmp_path):
-    other = build_tiny_model(tmp_path / "other", seed=99)
-    server = PolicyServer(tiny_model_dir, port=0).start()
-    try:
-        before = chat(server.url, MESSAGES, max_tokens=5, seed=1, return_token_ids=True)[1]["choices"][0]["token_ids"]
-        status, body, _ = call(server.url + "/admin/load_checkpoint", "POST", {"path": str(other), "policy_version": 3})
-        assert (status, body["policy_version"]) == (200, 3)
-        status, body, headers = chat(server.url, MESSAGES, max_tokens=5, seed=1, return_token_ids=True)
-        assert headers["X-Policy-Version"] == "3" and body["policy_version"] == 3
-        assert body["choices"][0]["token_ids"] != before
-        assert call(server.url + "/v1/models")[1]["data"][0]["policy_version"] == 3
-        # retrying the same publish is fine; an older version or another path for this version is not
-        assert call(server.url + "/admin/load_checkpoint", "POST", {"path": str(other), "policy_version": 3})[0] == 200
-        assert call(server.url + "/admin/load_checkpoint", "POST", {"path": str(tiny_model_dir), "policy_version": 2})[0] == 409
-        assert call(server.url + "/admin/load_checkpoint", "POST", {"path": str(tiny_model_dir), "policy_version": 3})[0] == 409
-        status, body, _ = call(server.url + "/admin/load_checkpoint", "POST", {"path": str(tmp_path / "nope"), "policy_version": 4})
-        assert status == 400 and "does not exist" in body["error"]["message"]
-        assert call(server.url + "/admin/load_checkpoint", "POST", {"path": str(other), "policy_version": "4"})[0] == 400
-    finally:
-        server.shutdown()
+    status, body, headers = chat(server.url, MESSAGES, model="gpt-9", max_tokens=1)
+    assert status == 404 and "X-Policy-Name" not in headers
+    assert body["error"] == {"message": "The model `gpt-9` does not exist.", "type": "NotFoundError", "param": "model", "code": 404}
+    assert chat(server.url, MESSAGES, model="policy", max_tokens=1)[0] == 200
 
 
 def test_cli_prints_its_address_when_ready(tiny_model_dir):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "swe_rl_trainer.policy_server", "--model", str(tiny_model_dir), "--port", "0", "--max-context", "512"],
+        [sys.executable, "-m", "swe_rl_trainer.policy_server", "--model", str(tiny_model_dir), "--port", "0", "--max-context", "512",
+         "--served-model-name", "base@step-000000", "--max-policies", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
     )
     try:
@@ -132,7 +102,8 @@ def test_cli_prints_its_address_when_ready(tiny_model_dir):
         url = line.rsplit(" ", 1)[1]
         with urllib.request.urlopen(url + "/health", timeout=30) as response:
             assert response.status == 200
-        assert call(url + "/v1/models")[1]["data"][0]["max_model_len"] == 512
+        model = call(url + "/v1/models")[1]["data"][0]
+        assert (model["id"], model["max_model_len"]) == ("base@step-000000", 512)
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -18,7 +18,8 @@ def test_trainer_info_reports_torch_and_device():
 
 def test_activities_are_registered_under_the_names_typescript_calls():
     names = {a.__temporal_activity_definition.name for a in ACTIVITIES}
-    assert names == {"trainer_info", "sft_step", "dapo_step", "recompute_logprobs", "save_checkpoint", "publish_checkpoint"}
+    assert names == {"trainer_info", "sft_step", "dapo_step", "recompute_logprobs", "save_checkpoint", "publish_checkpoint",
+                     "acquire_run", "rollback_run"}
     assert TASK_QUEUE == "swe-rl-trainer"
 
 
@@ -101,9 +102,15 @@ def test_save_then_publish_checkpoint(request_base, tiny_model_dir):
     server = PolicyServer(tiny_model_dir, port=0).start()
     try:
         request = {"checkpoint_path": saved["path"], "policy_server_url": server.url, "policy_version": 1}
-        assert env.run(publish_checkpoint, request) == {"policy_version": 1}
-        assert env.run(publish_checkpoint, request) == {"policy_version": 1}  # a retry is harmless
-        assert "older than the served version" in invalid_input(lambda: env.run(publish_checkpoint, {**request, "policy_version": 0}))
+        named = {"policy_version": 1, "policy": "worker-run@step-000001"}  # named after the run and step
+        assert env.run(publish_checkpoint, request) == named
+        assert env.run(publish_checkpoint, request) == named  # a retry is harmless
+        # Another run's checkpoint is served beside it, under its own name.
+        assert env.run(publish_checkpoint, {**request, "policy": "other-run@step-000001"})["policy"] == "other-run@step-000001"
+        refused = lambda: env.run(publish_checkpoint, {**request, "policy": named["policy"], "checkpoint_path": str(tiny_model_dir)})
+        with pytest.raises(ApplicationError) as caught:
+            refused()
+        assert caught.value.type == "PublishRejected" and caught.value.non_retryable and "409" in str(caught.value)
     finally:
         server.shutdown()
 

@@ -40,9 +40,9 @@ export interface StartedProcess {
 }
 
 /** Starts a Python module and waits until it prints `ready`. */
-export function startPython(args: string[], ready: RegExp, timeoutMs = 120_000, temporalAddress = TEMPORAL_ADDRESS): Promise<StartedProcess> {
+export function startPython(args: string[], ready: RegExp, timeoutMs = 120_000, temporalAddress = TEMPORAL_ADDRESS, env: Record<string, string> = {}): Promise<StartedProcess> {
   requireVenv();
-  return startUntilReady(PYTHON, ['-u', ...args], ready, { env: { TEMPORAL_ADDRESS: temporalAddress }, timeoutMs });
+  return startUntilReady(PYTHON, ['-u', ...args], ready, { env: { TEMPORAL_ADDRESS: temporalAddress, ...env }, timeoutMs });
 }
 
 /**
@@ -60,7 +60,7 @@ export function startUntilReady(
   let output = '';
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
       setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
@@ -92,6 +92,6 @@ export async function startPolicyServer(modelDir: string, extra: string[] = [], 
   return { ...server, url: `http://127.0.0.1:${port}` };
 }
 
-export function startTrainerWorker(temporalAddress = TEMPORAL_ADDRESS): Promise<StartedProcess> {
-  return startPython(['-m', 'swe_rl_trainer.worker'], /trainer worker polling/, 120_000, temporalAddress);
+export function startTrainerWorker(temporalAddress = TEMPORAL_ADDRESS, env: Record<string, string> = {}): Promise<StartedProcess> {
+  return startPython(['-m', 'swe_rl_trainer.worker'], /trainer worker polling/, 120_000, temporalAddress, env);
 }

@@ -1,5 +1,5 @@
-import { isContextLimitError, parseCompletion } from '../../../core/policy/parseCompletion';
-import { chatRequestBody, samplingSchema } from '../../../core/policy/sampling';
+import { isContextLimitError, isModelMissingError, parseCompletion } from '../../../core/policy/parseCompletion';
+import { chatRequestBody, chatRequestInputSchema, samplingSchema } from '../../../core/policy/sampling';
 
 const sampling = samplingSchema.parse({});
 const vllmResponse = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -16,6 +16,17 @@ describe('chatRequestBody', () => {
   it('sends every sampling parameter explicitly, unbiased by default, and asks for ids and log-probs', () => {
     const body = chatRequestBody('policy', [{ role: 'user', content: 'hi' }], sampling);
     expect(body).toMatchObject({ temperature: 1, top_p: 1, top_k: -1, min_p: 0, repetition_penalty: 1, logprobs: true, return_token_ids: true, n: 1 });
+  });
+
+  it('sends the policy name as the model', () => {
+    expect(chatRequestBody('run-a@step-000004', [{ role: 'user', content: 'hi' }], sampling).model).toBe('run-a@step-000004');
+  });
+
+  it('takes an optional checkpoint to load the policy from, never an empty one', () => {
+    const base = { serverUrl: 'http://127.0.0.1:1', model: 'run-a@step-000004', messages: [{ role: 'user', content: 'hi' }] };
+    expect(chatRequestInputSchema.parse(base).checkpointPath).toBeUndefined();
+    expect(chatRequestInputSchema.parse({ ...base, checkpointPath: '/c' }).checkpointPath).toBe('/c');
+    expect(chatRequestInputSchema.safeParse({ ...base, checkpointPath: '' }).success).toBe(false);
   });
 
   it('refuses out-of-range sampling values', () => {
@@ -42,6 +53,14 @@ describe('parseCompletion', () => {
     expect(parseCompletion('srv', vllmResponse({ logprobs, token_ids: [1, 2] }), sampling, null, 8).policyVersion).toBe(8);
   });
 
+  it('reads the policy name from the body, else the X-Policy-Name header; vLLM says none', () => {
+    const body = vllmResponse({ logprobs, token_ids: [1, 2] }, { policy: 'run-a@step-000004' });
+    expect(parseCompletion('srv', body, sampling, null, undefined, 'other').policyName).toBe('run-a@step-000004');
+    const plain = vllmResponse({ logprobs, token_ids: [1, 2] });
+    expect(parseCompletion('srv', plain, sampling, null, undefined, 'run-b@step-000001').policyName).toBe('run-b@step-000001');
+    expect(parseCompletion('srv', plain, sampling, null)).not.toHaveProperty('policyName');
+  });
+
   it('names the server and the missing field', () => {
     expect(() => parseCompletion('http://srv', vllmResponse({ token_ids: [1, 2] }), sampling, null)).toThrow(
       /policy server http:\/\/srv: response field choices\[0\]\.logprobs\.content is missing/,
@@ -59,5 +78,14 @@ describe('isContextLimitError', () => {
     expect(isContextLimitError(400, vllm)).toBe(true);
     expect(isContextLimitError(400, '{"message":"top_p must be in (0, 1]"}')).toBe(false);
     expect(isContextLimitError(500, vllm)).toBe(false);
+  });
+});
+
+describe('isModelMissingError', () => {
+  it("recognises the server saying it does not serve the model (vLLM's words, either body shape)", () => {
+    expect(isModelMissingError(404, JSON.stringify({ object: 'error', message: 'The model `run-a@step-000001` does not exist.', code: 404 }))).toBe(true);
+    expect(isModelMissingError(404, JSON.stringify({ error: { message: 'The model `x` does not exist.', code: 404 } }))).toBe(true);
+    expect(isModelMissingError(404, '{"error":{"message":"no route POST /v1/chat"}}')).toBe(false);
+    expect(isModelMissingError(400, 'The model `x` does not exist.')).toBe(false);
   });
 });
