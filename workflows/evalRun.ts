@@ -16,10 +16,12 @@ export const evalRunInputSchema = z.strictObject({
   /** Names the evaluation in ids and files: `eval-<label>`. */
   label: z.string().regex(/^[A-Za-z0-9_.-]+$/),
   policyVersion: z.number().int().min(0),
-  /** Publish this checkpoint to the policy server before evaluating (as policyVersion). */
+  /** Publish this checkpoint to the policy server before evaluating, named after it (`<run>@step-N`). */
   checkpointPath: z.string().min(1).optional(),
   runs: z.number().int().min(1).optional(),
   evalFile: z.string().min(1).optional(),
+  /** A resumed run evaluates again under fresh episode ids (the stopped attempt's turns stay apart). */
+  retry: z.number().int().min(0).default(0),
 });
 export type EvalRunInput = z.input<typeof evalRunInputSchema>;
 
@@ -33,11 +35,11 @@ export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
   const runs = input.runs ?? config.evaluation.runs;
   const evalFile = input.evalFile ?? config.tasks.evalFile;
   if (input.checkpointPath) {
-    // TODO(policy-name): publish_checkpoint policy name = checkpointPolicyName(input.checkpointPath)
-    await trainer.publish_checkpoint({ checkpoint_path: input.checkpointPath, policy_server_url: config.policyServer.url, policy_version: input.policyVersion });
+    const policy = checkpointPolicyName(input.checkpointPath);
+    await trainer.publish_checkpoint({ checkpoint_path: input.checkpointPath, policy_server_url: config.policyServer.url, policy_version: input.policyVersion, policy });
   }
   const ids = await storeActivities.listTaskIds({ file: evalFile });
-  const phase = `eval-${input.label}`;
+  const phase = `eval-${input.label}${input.retry ? `-r${input.retry}` : ''}`;
   const evaluated = input.checkpointPath ? { name: checkpointPolicyName(input.checkpointPath), checkpointPath: input.checkpointPath } : undefined;
   const shared = sharedEpisodeInput(config, { ...config.evaluation, maxTokensPerTurn: config.stages[0].maxTokensPerTurn }, input.policyVersion, evaluated);
   const progress: RolloutProgress = { done: 0, total: ids.length * runs, failed: 0, failures: {}, retried: {} };

@@ -104,8 +104,8 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     phase = 'eval';
     upsertSearchAttributes(searchAttributes(config.runId, `eval-${label}`, state.iteration, 'trainingRun'));
     await executeChild('evalRun', {
-      workflowId: `${config.runId}/eval-${label}`,
-      args: [{ config, label, policyVersion: state.policyVersion, checkpointPath }],
+      workflowId: `${config.runId}/eval-${label}${state.retry ? `-r${state.retry}` : ''}`,
+      args: [{ config, label, policyVersion: state.policyVersion, checkpointPath, ...(state.retry ? { retry: state.retry } : {}) }],
       typedSearchAttributes: searchAttributes(config.runId, `eval-${label}`, state.iteration, 'evalRun'),
     }) as Promise<EvaluationSummary>;
     state.evaluated = [...state.evaluated, label];

@@ -6,11 +6,12 @@ import { TASK_QUEUES } from '../../core/taskQueues';
 import type { TrainingRunResult } from '../../workflows/trainingRun';
 import { removeEngineSandboxes, startEngine, startSandboxWorkerProcess, type Engine, type SandboxWorkerProcess } from './support/dockerEngines';
 import { startPipelineServices, type PipelineServices } from './support/pipelineServices';
-import { ROOT, isolatedTemporal, runProject } from './support/processes';
+import { isolatedTemporal, runProject } from './support/processes';
 import { freePort, startPolicyServer, type StartedProcess } from './support/pythonServices';
 import { smallRunConfig, smallTaskSet } from './support/runFixture';
 import { expectTrajectoriesWhole, findFiles, storedEpisodes } from './support/runChecks';
 import { requireDocker } from './support/services';
+import { actingModel } from './support/actingModel';
 
 // Two Docker hosts on one machine (two extra dockerd engines, one sandbox worker process each)
 // under a Temporal dev server of the test's own, so that it can be killed: host affinity, slots,
@@ -23,21 +24,6 @@ const SLOTS = 3;
 const GRADE_LABEL = ['swe-rl.sandbox=1', 'swe-rl.kind=grading'];
 const EPISODE_LABEL = ['swe-rl.sandbox=1', 'swe-rl.kind=episode'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * A policy that acts: the tiny model warm-started for 150 steps on the drill demonstrations
- * (infra/drill-model.sh, about 90 s on 2 cores, built once into .data/models/acting-base). It
- * runs commands and submits, so episodes use their sandboxes and get graded; the untrained tiny
- * model only writes format errors.
- */
-function actingModel(): string {
-  const dir = path.join(ROOT, '.data', 'models', 'acting-base');
-  if (!existsSync(path.join(dir, 'config.json'))) {
-    const built = runProject('infra/drill-model.sh', [], { SWE_RL_LOCAL_MODEL: dir, SWE_RL_WARM_START_STEPS: '150', SWE_RL_DEMOS: '600', SWE_RL_DEMOS_FIX_RATE: '0.3' }, 600_000);
-    if (built.status !== 0) throw new Error(`building the acting model failed:\n${built.stderr}`);
-  }
-  return dir;
-}
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -74,9 +74,12 @@ describe('policy server, policy activity and trainer through Temporal', () => {
     expect(first.applied).toBe(true);
     expect(first.policyVersion).toBe(1);
     expect(existsSync(path.join(first.checkpointPath, 'model.safetensors'))).toBe(true);
-    const models = (await (await fetch(`${services.server.url}/v1/models`)).json()) as { data: { policy_version: number }[] };
-    expect(models.data[0].policy_version).toBe(1);
-    expect((await sample(4)).policyVersion).toBe(1);
+    // Served under the run's own name beside the base model, which still answers as version 0.
+    const models = (await (await fetch(`${services.server.url}/v1/models`)).json()) as { data: { id: string; policy_version: number }[] };
+    expect(models.data.find((m) => m.id === `${runId}@step-000001`)?.policy_version).toBe(1);
+    const named = await chatCompletion({ serverUrl: services.server.url, model: `${runId}@step-000001`, messages, sampling: { max_tokens: 8, seed: 4 } });
+    expect(named.status === 'ok' && named.policyVersion).toBe(1);
+    expect((await sample(4)).policyVersion).toBe(0);
 
     const again = (await services.client.workflow.execute('trainSteps', { taskQueue: TASK_QUEUES.orchestrator, workflowId: `${runId}/step-1-retry`, args: [input] })) as TrainStepsResult;
     expect(again.applied).toBe(false);

@@ -80,3 +80,47 @@ export function makeCalcTask(): { reposDir: string; task: Task } {
     },
   };
 }
+
+/**
+ * A test-only task set whose reward is a coin flip: each task's FAIL_TO_PASS test passes in half
+ * of its gradings whatever the agent does. It is not a learning task: it gives every group of G
+ * samples a reward signal with probability 1 - 2^(1-G), so pipeline tests train, checkpoint and
+ * publish in (almost) every iteration even with an untrained model.
+ */
+export function makeCoinTaskSet(count: number): { dir: string; trainFile: string; evalFile: string; reposDir: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'swe-rl-coin-'));
+  const reposDir = path.join(dir, 'repos');
+  const tasks: Task[] = [];
+  for (let k = 1; k <= count; k++) {
+    const repo = path.join(reposDir, `fixture__coin${k}`);
+    mkdirSync(repo, { recursive: true });
+    git(repo, 'init', '-q', '-b', 'main');
+    write(repo, { 'pytest.ini': '[pytest]\npythonpath = .\n', 'coin/__init__.py': 'SIDES = 2\n', 'tests/test_sides.py': 'from coin import SIDES\n\n\ndef test_sides():\n    assert SIDES == 2\n' });
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'coin');
+    const baseCommit = git(repo, 'rev-parse', 'HEAD');
+    write(repo, { 'coin/__init__.py': 'SIDES = 2  # fair\n' });
+    const patch = git(repo, 'diff') + '\n';
+    git(repo, 'checkout', '-q', '--', '.');
+    write(repo, { 'tests/test_flip.py': 'import os\n\n\ndef test_flip():\n    assert os.urandom(1)[0] < 128\n' });
+    git(repo, 'add', '-N', 'tests/test_flip.py');
+    const testPatch = git(repo, 'diff') + '\n';
+    git(repo, 'rm', '-q', '--cached', 'tests/test_flip.py');
+    execFileSync('rm', [path.join(repo, 'tests/test_flip.py')]);
+    tasks.push({
+      instance_id: `fixture__coin${k}-1`,
+      repo: `fixture/coin${k}`,
+      base_commit: baseCommit,
+      problem_statement: `Coin ${k} should be fair.`,
+      patch,
+      test_patch: testPatch,
+      FAIL_TO_PASS: ['tests/test_flip.py::test_flip'],
+      PASS_TO_PASS: ['tests/test_sides.py::test_sides'],
+    });
+  }
+  const file = (name: string, list: Task[]) => {
+    writeFileSync(path.join(dir, name), list.map((t) => JSON.stringify(t)).join('\n') + '\n');
+    return path.join(dir, name);
+  };
+  return { dir, reposDir, trainFile: file('train.jsonl', tasks), evalFile: file('eval.jsonl', tasks.slice(0, 1)) };
+}

@@ -13,13 +13,14 @@ export interface PipelineServices {
 /**
  * What a pipeline test needs besides Temporal and Docker: the tiny model on the CPU policy
  * server, the Python trainer worker, the TypeScript workers in this process and a client, all
- * against one dev server. `workers: false` leaves the TypeScript workers to the test.
+ * against one dev server. `workers: false` leaves the TypeScript workers to the test; `model`
+ * serves (and trains) another model than a fresh tiny one.
  */
-export async function startPipelineServices(options: { address?: string; trainer?: boolean; workers?: boolean | 'no-sandbox' } = {}): Promise<PipelineServices> {
+export async function startPipelineServices(options: { address?: string; trainer?: boolean; workers?: boolean | 'no-sandbox'; model?: string; policyServerArgs?: string[] } = {}): Promise<PipelineServices> {
   const address = options.address ?? TEMPORAL_ADDRESS;
-  const modelDir = buildTinyModel();
+  const modelDir = options.model ?? buildTinyModel();
   const [server, trainerWorker] = await Promise.all([
-    startPolicyServer(modelDir),
+    startPolicyServer(modelDir, options.policyServerArgs),
     options.trainer === false ? Promise.resolve(undefined) : startTrainerWorker(address),
   ]);
   const workers: RunningWorkers | undefined = options.workers === false ? undefined : await startTestWorkers(address, { sandbox: options.workers !== 'no-sandbox' });
