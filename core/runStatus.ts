@@ -71,4 +71,6 @@ export interface TrainingStatus {
   failuresByReason: Record<string, number>;
   /** Why the run paused itself (failure budget exceeded); null when it did not. */
   pausedReason: string | null;
+  /** The current phase's attempt: its child workflow ids end in `-r<retry>` when above 0. */
+  retry?: number;
 }

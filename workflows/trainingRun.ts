@@ -75,6 +75,7 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     lastMetrics: state.lastMetrics as IterationMetrics | null,
     failuresByReason: state.failuresByReason,
     pausedReason: state.pausedReason,
+    retry: state.retry,
   }));
   upsertSearchAttributes(searchAttributes(config.runId, config.stages[state.stageIndex]?.name ?? 'done', state.iteration, 'trainingRun'));
   const result = (outcome: TrainingRunResult['outcome']): TrainingRunResult => ({

@@ -88,7 +88,8 @@ async function follow(client: Client, runId: string, detached: () => boolean, fi
 
 async function iterationProgress(client: Client, runId: string, status: TrainingStatus): Promise<{ done: number; total: number } | null> {
   if (status.phase !== 'rl' && status.phase !== 'rft') return null;
-  const id = status.phase === 'rft' ? `${runId}/rft` : `${runId}/it-${String(status.iteration + 1).padStart(4, '0')}`;
+  const attempt = status.retry ? `-r${status.retry}` : '';
+  const id = status.phase === 'rft' ? `${runId}/rft${attempt}` : `${runId}/it-${String(status.iteration + 1).padStart(4, '0')}${attempt}`;
   return client.workflow.getHandle(id).query<{ done: number; total: number }>('progress').catch(() => null);
 }
 
