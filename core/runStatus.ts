@@ -32,6 +32,8 @@ export interface IterationMetrics {
   logprobMismatchMax?: number | null;
   /** Every optimizer step's figures (core/trainSteps.ts StepSummary). */
   trainSteps?: StepSummary[];
+  /** The policy server refused the iteration's publish; the steps and checkpoint stand. */
+  publishError?: string;
   /** Seconds spent in each phase of the iteration. */
   phaseSeconds: { rollout: number; advantage: number; train: number; eval: number };
   evaluation: EvaluationSummary | null;

@@ -65,6 +65,8 @@ export interface TrainStepsResult {
   metrics: Record<string, unknown>;
   steps: StepSummary[];
   removedCheckpoints: number[];
+  /** The policy server refused the publish (e.g. the name is served from another path): the steps and checkpoint stand. */
+  publishError?: string;
 }
 
 function numberOrNull(value: unknown): number | null {

@@ -1,4 +1,4 @@
-import { setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { z } from 'zod';
 import { sharedEpisodeInput } from '../core/episodeSettings';
 import { checkpointPolicyName } from '../core/policy/policyName';
@@ -36,7 +36,14 @@ export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
   const evalFile = input.evalFile ?? config.tasks.evalFile;
   if (input.checkpointPath) {
     const policy = checkpointPolicyName(input.checkpointPath);
-    await trainer.publish_checkpoint({ checkpoint_path: input.checkpointPath, policy_server_url: config.policyServer.url, policy_version: input.policyVersion, policy });
+    try {
+      await trainer.publish_checkpoint({ checkpoint_path: input.checkpointPath, policy_server_url: config.policyServer.url, policy_version: input.policyVersion, policy });
+    } catch (err) {
+      // Refused (the name is served from another path): the episodes' own load is refused too and
+      // each ends as a counted, typed failure, so the evaluation reports it instead of failing its run.
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'PublishRejected')) throw err;
+      log.warn(`evaluation ${input.label}: publish of ${policy} refused: ${err.cause.message}`);
+    }
   }
   const ids = await storeActivities.listTaskIds({ file: evalFile });
   const phase = `eval-${input.label}${input.retry ? `-r${input.retry}` : ''}`;

@@ -172,6 +172,7 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
     logprobMismatchMean: train?.steps[0]?.logprobDiffMean ?? null,
     logprobMismatchMax: train?.steps[0]?.logprobDiffMax ?? null,
     trainSteps: train?.steps ?? [],
+    ...(train?.publishError ? { publishError: train.publishError } : {}),
     phaseSeconds: { rollout: rolloutSeconds, advantage: advantageSeconds, train: trainSeconds, eval: (clock() - evalStart) / 1000 },
     evaluation,
     finishedAt: new Date(clock()).toISOString(),

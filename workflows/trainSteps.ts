@@ -1,4 +1,4 @@
-import { patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
 import { policyName } from '../core/policy/policyName';
 import { summariseStep, trainStepsInputSchema, type TrainStepsInput, type TrainStepsResult } from '../core/trainSteps';
 import { RunTrainer } from './runTrainer';
@@ -65,10 +65,20 @@ async function runSteps(input: Parsed, call: Call, namedPolicy: boolean): Promis
     ...(input.keepCheckpoints ? { keep_last: input.keepCheckpoints } : {}),
   }));
   let policyVersion: number | null = null;
+  let publishError: string | undefined;
   if (input.policyServerUrl) {
     const url = input.policyServerUrl;
     const publish = { checkpoint_path: checkpoint.path, policy_server_url: url, policy_version: last, ...(namedPolicy ? { policy: policyName(input.runId, last) } : {}) };
-    policyVersion = (await call((t) => t.publish_checkpoint(publish))).policy_version;
+    try {
+      policyVersion = (await call((t) => t.publish_checkpoint(publish))).policy_version;
+    } catch (err) {
+      // A refused publish must not lose the iteration: its steps and checkpoint stand, episodes ask
+      // for the policy by name (and load it themselves), and the refusal is reported.
+      if (!namedPolicy || !isPublishRefusal(err)) throw err;
+      publishError = (err as ActivityFailure).cause!.message;
+      log.warn(`publish of ${input.runId} step ${last} refused: ${publishError}`);
+      policyVersion = last;
+    }
   }
   const steps = results.map(summariseStep);
   return {
@@ -79,7 +89,12 @@ async function runSteps(input: Parsed, call: Call, namedPolicy: boolean): Promis
     metrics: results[results.length - 1],
     steps,
     removedCheckpoints: checkpoint.removed_steps ?? [],
+    ...(publishError ? { publishError } : {}),
   };
+}
+
+function isPublishRefusal(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'PublishRejected';
 }
 
 export type { TrainStepsInput };

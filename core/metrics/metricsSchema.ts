@@ -58,6 +58,8 @@ export const iterationMetricsSchema = z.object({
   logprobMismatchMean: z.number().nullable().optional(),
   logprobMismatchMax: z.number().nullable().optional(),
   trainSteps: z.array(stepSummarySchema).optional(),
+  /** The policy server refused the iteration's publish; the steps and checkpoint stand. */
+  publishError: z.string().optional(),
   phaseSeconds: z.object({ rollout: z.number().min(0), advantage: z.number().min(0), train: z.number().min(0), eval: z.number().min(0) }),
   evaluation: evaluationSummarySchema.nullable(),
   finishedAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time'),

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chatCompletion } from '../../activities/policy/chatCompletion';
+import { loadPolicy } from '../../activities/policy/loadPolicy';
 import { TASK_QUEUES } from '../../core/taskQueues';
 import type { TrainStepsResult } from '../../core/trainSteps';
 import { startPipelineServices, type PipelineServices } from './support/pipelineServices';
@@ -122,5 +123,20 @@ describe("a run's trainer steps reach the one process that holds its weights", (
     const difference = maxWeightDifference(result.checkpointPath, reference.checkpointPath);
     console.log(`trainer affinity: killed mid-step ${killedMidStep}; max weight difference to the uninterrupted run ${difference}`);
     expect(difference).toBeLessThan(1e-5);
+  });
+
+  it('reports a refused publish without losing the steps or the checkpoint', async () => {
+    if (trainers.every((t) => t.process.exitCode !== null || t.process.signalCode !== null)) trainers.push(await startTrainerWorker(undefined, FAST_HANDOVER));
+    const runId = `refused-${Date.now().toString(36)}`;
+    // Someone already serves another model under the name this run's step 1 will be published as.
+    await loadPolicy({ serverUrl: services.server.url, policy: `${runId}@step-000001`, checkpointPath: services.modelDir });
+    const result = (await services.client.workflow.execute('trainSteps', {
+      taskQueue: TASK_QUEUES.orchestrator,
+      workflowId: `${runId}/train`,
+      args: [{ ...input(runId), steps: [{ step: 1, batchPath: batches[0] }], policyServerUrl: services.server.url }],
+    })) as TrainStepsResult;
+    expect(result).toMatchObject({ step: 1, applied: true, policyVersion: 1 });
+    expect(result.publishError).toMatch(/409/);
+    expect(readdirSync(path.join(dir, 'runs', runId, 'checkpoints'))).toContain('step-000001');
   });
 });

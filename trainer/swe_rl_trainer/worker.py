@@ -286,7 +286,8 @@ async def run(address: str, namespace: str, task_queue: str) -> None:
         print(f"[swe-rl] trainer worker polling {task_queue} and {own_queue} on {address} (pid {os.getpid()})", flush=True)
         async with workers[0], workers[1]:
             await stop.wait()
-        REGISTRY.clear()
+    # After the executor has finished every step still running: only then may another process take the runs.
+    REGISTRY.clear()
 
 
 def main() -> None:
