@@ -31,9 +31,10 @@ commands:
                       gold patch passes, empty patch fails, N runs agree; writes valid tasks + report
   builtin-tasks [--out DIR] [--seed N]
                       generate the built-in task suite (repos/, train.jsonl, eval.jsonl)
-  resume RUN [--detach]
+  resume RUN [--config FILE] [--detach]
                       continue a failed, terminated or drained run from its last completed
-                      iteration (same run folder, checkpoints and step ledger)
+                      iteration (same run folder, checkpoints and step ledger); --config
+                      continues it under a changed config (e.g. more iterations)
   status RUN [--runs-dir DIR]
                       iterations from runs/RUN/metrics.jsonl and the live status of workflow RUN
   train --config FILE [--run-id ID]

@@ -4,7 +4,8 @@ import { resumedState, type LastExecution } from '../../core/runState';
 import { runConfigSchema } from '../../core/runConfig';
 import { TASK_QUEUES } from '../../core/taskQueues';
 import { parseOrThrow } from '../../core/validation';
-import type { ParsedArgs } from '../args';
+import { stringFlag, type ParsedArgs } from '../args';
+import { readRunConfig } from '../runConfigFile';
 import { connectClient } from '../client';
 import { webUiUrl } from './sandboxRun';
 import { followToEnd } from './train';
@@ -14,17 +15,21 @@ import { followToEnd } from './train';
  * last completed iteration, in the same run folder with the same checkpoints and step ledger. The
  * config and state come from the run's last execution in Temporal; the phase it stopped in is
  * done again with fresh ids, after the trainer drops that phase's steps (`rollback_run`).
+ * `--config FILE` resumes with a changed config (for example more iterations), same run id and folder.
  */
 export async function resumeCommand(args: ParsedArgs): Promise<number> {
   const runId = args.positional[0];
-  if (!runId || args.positional.length > 1) throw new Error('usage: swe-rl resume RUN [--detach]');
+  if (!runId || args.positional.length > 1) throw new Error('usage: swe-rl resume RUN [--config FILE] [--detach]');
+  const configFile = stringFlag(args, 'config');
   const client = await connectClient();
   try {
     const handle = client.workflow.getHandle(runId);
     const description = await handle.describe();
     if (description.type !== 'trainingRun') throw new Error(`workflow ${runId} is a ${description.type}, not a trainingRun`);
     const history = await handle.fetchHistory();
-    const { config, last } = readLastExecution(description.status.name, history);
+    const recorded = readLastExecution(description.status.name, history);
+    const { last } = recorded;
+    const config = configFile ? replacementConfig(configFile, recorded.config) : recorded.config;
     const state = resumedState(runId, last);
     const started = await client.workflow.start('trainingRun', { taskQueue: TASK_QUEUES.orchestrator, workflowId: runId, args: [config, state] });
     console.error(
@@ -50,4 +55,14 @@ export function readLastExecution(status: LastExecution['status'], history: temp
   const completed = events.at(-1)?.workflowExecutionCompletedEventAttributes?.result?.payloads?.[0];
   const result = completed ? (defaultPayloadConverter.fromPayload(completed) as LastExecution['result']) : undefined;
   return { config, last: { status, startState: inputs[1], result } };
+}
+
+/**
+ * A new config for a resumed run (more iterations, another stage, a new policy server address):
+ * the same run in the same folder, so its run id and runs folder may not change.
+ */
+export function replacementConfig(file: string, recorded: { runId: string; runsDir: string }): ReturnType<typeof runConfigSchema.parse> {
+  const config = readRunConfig(file, { runId: recorded.runId });
+  if (config.runsDir !== recorded.runsDir) throw new Error(`${file}: runsDir ${config.runsDir} differs from the run's ${recorded.runsDir}; a resumed run stays in its run folder`);
+  return config;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RunConfigInput } from '../../core/runConfig';
@@ -130,7 +130,7 @@ describe('runs and evaluations share one policy server; stopped runs resume', ()
     expect(again.stderr).toMatch(/completed: there is nothing to resume/);
   });
 
-  it('keeps a drain across continue-as-new, and the drained run resumes to the end', async () => {
+  it('keeps a drain across continue-as-new, and the drained run resumes to the end under a longer config', async () => {
     const c = config('drained', 1, { evaluation: { everyIterations: 0, runs: 1, maxTurns: 5, contextTokens: 8192, milestones: true } });
     const handle: WorkflowHandle = await start(c);
     // The base evaluation is a phase that ends in continue-as-new: drain during it.
@@ -140,10 +140,13 @@ describe('runs and evaluations share one policy server; stopped runs resume', ()
     expect(drained).toMatchObject({ outcome: 'drained', iterations: 0 });
     expect(drained.state?.evaluated).toEqual(['base']);
 
-    const resumed = await runProjectAsync('bin/swe-rl', ['resume', c.runId, '--detach'], { TEMPORAL_ADDRESS }, 60_000);
+    // Resumed under a changed config: one more iteration than it was started with.
+    const longer = path.join(coin.dir, 'drained-longer.json');
+    writeFileSync(longer, JSON.stringify(config('drained', 2, { evaluation: { everyIterations: 0, runs: 1, maxTurns: 5, contextTokens: 8192, milestones: true } })));
+    const resumed = await runProjectAsync('bin/swe-rl', ['resume', c.runId, '--config', longer, '--detach'], { TEMPORAL_ADDRESS }, 60_000);
     expect(resumed.status).toBe(0);
     const result = (await services.client.workflow.getHandle(c.runId).result()) as TrainingRunResult;
-    expect(result).toMatchObject({ outcome: 'completed', iterations: 1 });
+    expect(result).toMatchObject({ outcome: 'completed', iterations: 2 });
     expect(result.state?.evaluated).toEqual(['base', 'rl']);
   });
 });
