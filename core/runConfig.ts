@@ -32,6 +32,10 @@ export const stageSchema = z.strictObject({
   tisCap: z.number().min(1).default(2),
 });
 
+/** Temporal's default limit of pending child workflows per workflow (limit.numPendingChildExecutions.error). */
+export const PENDING_CHILDREN_LIMIT = 2000;
+const PENDING_CHILDREN_MESSAGE = `must be at most ${PENDING_CHILDREN_LIMIT}: a workflow may hold at most ${PENDING_CHILDREN_LIMIT} pending children (Temporal's limit), and this is how many one starts at once`;
+
 export const runConfigSchema = z
   .strictObject({
     runId: slug,
@@ -106,9 +110,10 @@ export const runConfigSchema = z
       /** A trainer activity that stops heartbeating this long is retried (the trainer beats every 10 s). */
       heartbeatTimeoutSeconds: z.number().int().min(1).default(120),
     }),
+    /** Children in flight: task groups per rollout, episodes per group (each a window under Temporal's limit). */
     concurrency: z.strictObject({
-      taskGroups: z.number().int().min(1).default(4),
-      episodesPerGroup: z.number().int().min(1).default(10),
+      taskGroups: z.number().int().min(1).max(PENDING_CHILDREN_LIMIT, PENDING_CHILDREN_MESSAGE).default(4),
+      episodesPerGroup: z.number().int().min(1).max(PENDING_CHILDREN_LIMIT, PENDING_CHILDREN_MESSAGE).default(10),
     }).default({ taskGroups: 4, episodesPerGroup: 10 }),
   })
   .superRefine((config, ctx) => {

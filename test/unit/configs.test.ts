@@ -139,6 +139,16 @@ describe('bad configs fail naming the field', () => {
     expect(message).toMatch(/config\.evaluation\.contextTokens: /);
   });
 
+  it('concurrency beyond what one workflow may hold as pending children', () => {
+    const bad = base();
+    bad.concurrency = { taskGroups: 2001, episodesPerGroup: 10 };
+    expect(() => parse(bad)).toThrow(/config\.concurrency\.taskGroups: must be at most 2000: a workflow may hold at most 2000 pending children/);
+    bad.concurrency = { taskGroups: 4, episodesPerGroup: 5000 };
+    expect(() => parse(bad)).toThrow(/config\.concurrency\.episodesPerGroup: must be at most 2000/);
+    bad.concurrency = { taskGroups: 2000, episodesPerGroup: 2000 };
+    expect(() => parse(bad)).not.toThrow();
+  });
+
   it('duplicate stage names', () => {
     const bad = base();
     bad.stages[1].name = 'stage1';
