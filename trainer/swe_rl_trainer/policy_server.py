@@ -14,6 +14,9 @@ X-Policy-Name, X-Policy-Version), POST /admin/load_checkpoint {"path", "policy",
 the same name, path and weights again is a no-op, changed weights at that path are reloaded,
 another path under a loaded name is a 409. A request holds the policy it started with, so an
 eviction or reload never disturbs it.
+
+With --script FILE it answers from a script instead of sampling (`scripted_policy.py`): the same
+API, token ids and the served model's log-probs of the scripted reply.
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ import torch
 
 from .errors import InvalidInput
 from .generation import generate
+from .scripted_policy import ScriptBook, scripted_generation
 from .model_io import load_model_and_tokenizer, resolve_device
 from .openai_protocol import (
     ApiError, chat_completion_body, check_policy_name, context_length_error, error_body, model_not_found,
@@ -149,10 +153,12 @@ class PolicyServer:
         policy_version: int = 0,
         device: str | None = None,
         max_policies: int = 4,
+        script: ScriptBook | None = None,
     ):
         target = resolve_device(device or "cpu")
         pinned = load_policy(check_policy_name(served_model_name, "served_model_name"), model_dir, policy_version, target, max_context)
         self.registry = PolicyRegistry(pinned, target, max_context, max_policies)
+        self.script = script
         handler = type("BoundHandler", (PolicyRequestHandler,), {"server_state": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
@@ -200,12 +206,16 @@ class PolicyServer:
         room = policy.max_context - len(prompt_ids)
         if room <= 0 or (request.max_tokens is not None and request.max_tokens > room):
             raise context_length_error(policy.max_context, len(prompt_ids), request.max_tokens)
-        result = generate(
-            policy.model, policy.tokenizer, prompt_ids,
-            max_tokens=request.max_tokens or room, params=request.sampling, eos_token_ids=policy.eos_token_ids,
-            stop=request.stop, stop_token_ids=request.stop_token_ids, seed=request.seed,
-            top_logprobs=request.top_logprobs,
-        )
+        if self.script is not None:
+            text = self.script.reply(request.messages)
+            result = scripted_generation(policy.model, policy.tokenizer, prompt_ids, text, request.max_tokens or room, policy.eos_token_ids)
+        else:
+            result = generate(
+                policy.model, policy.tokenizer, prompt_ids,
+                max_tokens=request.max_tokens or room, params=request.sampling, eos_token_ids=policy.eos_token_ids,
+                stop=request.stop, stop_token_ids=request.stop_token_ids, seed=request.seed,
+                top_logprobs=request.top_logprobs,
+            )
         body = chat_completion_body(request, result, prompt_ids, policy.tokenizer, policy.name, policy.policy_version)
         return body, policy
 
@@ -284,6 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-policies", type=int, default=4, help="policies kept loaded; the least recently used go first")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (1 is fastest for tiny models)")
+    parser.add_argument("--script", default=None, help="answer from this script instead of sampling (swe_rl_trainer.scripted_policy)")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -291,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     server = PolicyServer(
         args.model, host=args.host, port=args.port, max_context=args.max_context,
         served_model_name=args.served_model_name, policy_version=args.policy_version, device=args.device,
-        max_policies=args.max_policies,
+        max_policies=args.max_policies, script=ScriptBook.load(args.script) if args.script else None,
     )
     print(f"policy server listening on {server.url}", flush=True)
     try:
