@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { runMetricsPaths } from '../../core/metrics/metricsPaths';
 import { formatMetricsTable, formatTrainingStatus } from '../../core/metrics/statusTable';
@@ -60,6 +62,17 @@ async function liveStatus(runId: string, deps: StatusDeps): Promise<Live> {
   }
 }
 
+/** Which trainer process last took the run's lease (runs/<run>/trainer.owner.json), and its queue. */
+export function trainerHolder(runsDir: string, runId: string): string | null {
+  let owner: { worker_id?: unknown; task_queue?: unknown; host?: unknown; pid?: unknown };
+  try {
+    owner = JSON.parse(readFileSync(path.join(runsDir, runId, 'trainer.owner.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  return `trainer: last taken by ${String(owner.worker_id)} (host ${String(owner.host)}, pid ${String(owner.pid)}), steps on ${String(owner.task_queue)}`;
+}
+
 /**
  * `swe-rl status RUN [--runs-dir DIR]`: the iterations recorded in RUN's metrics.jsonl, then the
  * trainingRun workflow's live `status` query when the Temporal server answers. Exit code 0 when
@@ -76,6 +89,8 @@ export async function statusCommand(args: ParsedArgs, deps: StatusDeps = default
   const { records, problems } = readMetricsFile(metricsFile);
 
   deps.print(`run ${runId}: ${metricsFile}\n`);
+  const holder = trainerHolder(runsDir, runId);
+  if (holder) deps.print(`${holder}\n`);
   deps.print(formatMetricsTable(records));
   for (const p of problems) deps.print(`warning: skipped corrupt line ${p}\n`);
 

@@ -35,6 +35,13 @@ describe('swe-rl status', () => {
   };
   const never = () => new Promise<never>(() => undefined);
 
+  it('names the trainer process that holds the run', async () => {
+    writeMetrics(metricsJsonl([iterationMetrics({ iteration: 1 })]));
+    writeFileSync(path.join(runsDir, 'run-a', 'trainer.owner.json'), JSON.stringify({ worker_id: 'gpu-7-4242-ab12', task_queue: 'swe-rl-trainer@gpu-7-4242-ab12', host: 'gpu-7', pid: 4242 }));
+    const result = await run(async () => ({ queryStatus: () => Promise.reject(new WorkflowNotFoundError('gone', 'run-a', undefined)), close: async () => undefined }));
+    expect(result.out).toContain('trainer: last taken by gpu-7-4242-ab12 (host gpu-7, pid 4242), steps on swe-rl-trainer@gpu-7-4242-ab12');
+  });
+
   it('prints the file table and says when the workflow is not on the server', async () => {
     writeMetrics(metricsJsonl([iterationMetrics({ iteration: 1 }), iterationMetrics({ iteration: 2, finishedAt: '2025-01-01T00:02:00Z' })]));
     const result = await run(async () => ({
