@@ -24,6 +24,14 @@ export function describeFailure(err: unknown): { reason: FailureReason; message:
   return null;
 }
 
+/** A failed activity's ApplicationFailure type or timeout name (`SCHEDULE_TO_START`, ...); undefined for anything else. */
+export function activityFailureKind(err: unknown): string | undefined {
+  if (!(err instanceof ActivityFailure)) return undefined;
+  if (err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
+  if (err.cause instanceof TimeoutFailure) return timeoutName(err.cause.timeoutType);
+  return undefined;
+}
+
 function timeoutName(type: unknown): string | undefined {
   return typeof type === 'string' ? type.replace(/^TIMEOUT_TYPE_/, '') : undefined;
 }

@@ -1,4 +1,5 @@
-import { ActivityFailure, ApplicationFailure, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { log, setHandler, workflowInfo, type ActivityFailure } from '@temporalio/workflow';
+import { activityFailureKind } from './describeFailure';
 import { z } from 'zod';
 import { sharedEpisodeInput } from '../core/episodeSettings';
 import { checkpointPolicyName } from '../core/policy/policyName';
@@ -41,8 +42,8 @@ export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
     } catch (err) {
       // Refused (the name is served from another path): the episodes' own load is refused too and
       // each ends as a counted, typed failure, so the evaluation reports it instead of failing its run.
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'PublishRejected')) throw err;
-      log.warn(`evaluation ${input.label}: publish of ${policy} refused: ${err.cause.message}`);
+      if (activityFailureKind(err) !== 'PublishRejected') throw err;
+      log.warn(`evaluation ${input.label}: publish of ${policy} refused: ${(err as ActivityFailure).cause?.message}`);
     }
   }
   const ids = await storeActivities.listTaskIds({ file: evalFile });

@@ -1,4 +1,5 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
+import { activityFailureKind } from './describeFailure';
 import { TASK_QUEUES } from '../core/taskQueues';
 import type { TrainerActivities } from './trainerActivities';
 
@@ -36,10 +37,8 @@ function onQueue(taskQueue: string, timeouts: TrainerTimeouts): TrainerActivitie
 
 /** The trainer process that held the run is gone (its queue is not polled) or no longer holds it. */
 export function isHandover(err: unknown): boolean {
-  if (!(err instanceof ActivityFailure)) return false;
-  const cause = err.cause;
-  if (cause instanceof TimeoutFailure) return cause.timeoutType === 'SCHEDULE_TO_START';
-  return cause instanceof ApplicationFailure && cause.type === 'TrainerNotOwner';
+  const kind = activityFailureKind(err);
+  return kind === 'SCHEDULE_TO_START' || kind === 'TrainerNotOwner';
 }
 
 /**

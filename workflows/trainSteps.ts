@@ -1,6 +1,7 @@
-import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
+import { log, patched, type ActivityFailure } from '@temporalio/workflow';
+import { activityFailureKind } from './describeFailure';
 import { policyName } from '../core/policy/policyName';
-import { summariseStep, trainStepsInputSchema, type TrainStepsInput, type TrainStepsResult } from '../core/trainSteps';
+import { summariseStep, trainStepsInputSchema, type TrainStepsResult } from '../core/trainSteps';
 import { RunTrainer } from './runTrainer';
 import { trainer as sharedQueueTrainer, type TrainerActivities } from './trainerActivities';
 import { parseWorkflowInput } from './validateInput';
@@ -74,7 +75,7 @@ async function runSteps(input: Parsed, call: Call, namedPolicy: boolean): Promis
     } catch (err) {
       // A refused publish must not lose the iteration: its steps and checkpoint stand, episodes ask
       // for the policy by name (and load it themselves), and the refusal is reported.
-      if (!namedPolicy || !isPublishRefusal(err)) throw err;
+      if (!namedPolicy || activityFailureKind(err) !== 'PublishRejected') throw err;
       publishError = (err as ActivityFailure).cause!.message;
       log.warn(`publish of ${input.runId} step ${last} refused: ${publishError}`);
       policyVersion = last;
@@ -92,9 +93,3 @@ async function runSteps(input: Parsed, call: Call, namedPolicy: boolean): Promis
     ...(publishError ? { publishError } : {}),
   };
 }
-
-function isPublishRefusal(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'PublishRejected';
-}
-
-export type { TrainStepsInput };

@@ -12,6 +12,7 @@ import { smallRunConfig, smallTaskSet } from './support/runFixture';
 import { expectTrajectoriesWhole, findFiles, storedEpisodes } from './support/runChecks';
 import { requireDocker } from './support/services';
 import { actingModel } from './support/actingModel';
+import { sleep, until } from './support/until';
 
 // Two Docker hosts on one machine (two extra dockerd engines, one sandbox worker process each)
 // under a Temporal dev server of the test's own, so that it can be killed: host affinity, slots,
@@ -23,17 +24,6 @@ jest.setTimeout(20 * 60_000);
 const SLOTS = 3;
 const GRADE_LABEL = ['swe-rl.sandbox=1', 'swe-rl.kind=grading'];
 const EPISODE_LABEL = ['swe-rl.sandbox=1', 'swe-rl.kind=episode'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 /** Newest modification time of any stored turn or summary of the run: its heartbeat of progress. */
 function lastProgressAfter(runDir: string, since: number): number | null {

@@ -11,20 +11,9 @@ import { runProjectAsync } from './support/processes';
 import { findFiles } from './support/runChecks';
 import { smallRunConfig } from './support/runFixture';
 import { TEMPORAL_ADDRESS } from './support/services';
+import { until } from './support/until';
 
 jest.setTimeout(30 * 60_000);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | null | false | undefined> | T | null | false | undefined, timeoutMs = 300_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 // Runs of days against one long-lived policy server: runs one after another and side by side
 // with an evaluation, a terminated run resumed with `swe-rl resume`, and a drain that lands
@@ -103,7 +92,7 @@ describe('runs and evaluations share one policy server; stopped runs resume', ()
     // Terminate mid-iteration, once the trainer has applied steps that no finished iteration
     // accounts for (its checkpoint may or may not be saved): the resume must drop them.
     const finishedSteps = () => (existsSync(path.join(runDir(c), 'metrics.jsonl')) ? metrics(c).reduce((n, m) => n + m.optimizerSteps, 0) : 0);
-    await until('steps of an unfinished iteration', () => ledger(c).length > finishedSteps(), 600_000);
+    await until('steps of an unfinished iteration', 600_000, () => ledger(c).length > finishedSteps(), 20);
     await handle.terminate('test: a run stopped mid-iteration');
     const stepsAtStop = ledger(c).length;
 
@@ -134,7 +123,7 @@ describe('runs and evaluations share one policy server; stopped runs resume', ()
     const c = config('drained', 1, { evaluation: { everyIterations: 0, runs: 1, maxTurns: 5, contextTokens: 8192, milestones: true } });
     const handle: WorkflowHandle = await start(c);
     // The base evaluation is a phase that ends in continue-as-new: drain during it.
-    await until('the base evaluation', () => services.client.workflow.getHandle(`${c.runId}/eval-base`).describe().catch(() => null));
+    await until('the base evaluation', 300_000, () => services.client.workflow.getHandle(`${c.runId}/eval-base`).describe().catch(() => null), 20);
     await handle.signal('drain');
     const drained = (await handle.result()) as TrainingRunResult;
     expect(drained).toMatchObject({ outcome: 'drained', iterations: 0 });

@@ -8,6 +8,7 @@ import { TASK_QUEUES } from '../../core/taskQueues';
 import type { TrainStepsResult } from '../../core/trainSteps';
 import { startPipelineServices, type PipelineServices } from './support/pipelineServices';
 import { PYTHON, startTrainerWorker, type StartedProcess } from './support/pythonServices';
+import { until } from './support/until';
 
 const STEPS = 6;
 const FAST_HANDOVER = { SWE_RL_TRAINER_HEARTBEAT_SECONDS: '1' };
@@ -28,14 +29,6 @@ function maxWeightDifference(a: string, b: string): number {
 function stepLines(output: string, runId: string, verb: 'applying' | 'applied' | 'replayed'): number[] {
   const pattern = new RegExp(`run ${runId}: ${verb} sft step (\\d+)`, 'g');
   return [...output.matchAll(pattern)].map((m) => Number(m[1]));
-}
-
-async function waitFor(what: string, test: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 // Kill -9 the trainer worker in the middle of a step, start two trainer workers in its place (a
@@ -92,7 +85,7 @@ describe("a run's trainer steps reach the one process that holds its weights", (
     const runId = `affinity-${Date.now().toString(36)}`;
     const handle = await services.client.workflow.start('trainSteps', { taskQueue: TASK_QUEUES.orchestrator, workflowId: `${runId}/train`, args: [input(runId)] });
 
-    await waitFor('step 3 to start', () => stepLines(first.output(), runId, 'applying').includes(3));
+    await until('step 3 to start', 120_000, () => stepLines(first.output(), runId, 'applying').includes(3), 20);
     first.process.kill('SIGKILL');
     const killedMidStep = !stepLines(first.output(), runId, 'applied').includes(3);
     const replacements = await Promise.all([startTrainerWorker(undefined, FAST_HANDOVER), startTrainerWorker(undefined, FAST_HANDOVER)]);

@@ -7,6 +7,8 @@ next holder resumes from the run's latest checkpoint and replays the recorded st
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import socket
 import threading
 from collections import OrderedDict
@@ -27,8 +29,11 @@ class RunHeldElsewhere(Exception):
         super().__init__(f"run {run_id} is held by trainer {where}")
 
 
-def default_owner() -> dict[str, Any]:
-    return {"worker_id": f"{socket.gethostname()}-{os.getpid()}", "task_queue": None, "host": socket.gethostname(), "pid": os.getpid()}
+def process_identity(shared_queue: str = "swe-rl-trainer") -> dict[str, Any]:
+    """A name no other trainer process has (a restarted worker is a new one) and its own task queue."""
+    host = re.sub(r"[^a-z0-9_.-]+", "-", socket.gethostname().lower()).strip("-") or "host"
+    worker_id = f"{host}-{os.getpid()}-{secrets.token_hex(2)}"
+    return {"worker_id": worker_id, "task_queue": f"{shared_queue}@{worker_id}", "host": socket.gethostname(), "pid": os.getpid()}
 
 
 @dataclass
@@ -41,7 +46,7 @@ class TrainerRegistry:
     def __init__(self, max_loaded: int = 2, device: str | None = None, owner: dict[str, Any] | None = None):
         self.max_loaded = max_loaded
         self.device = device
-        self.owner = owner or default_owner()
+        self.owner = owner or process_identity()
         self._held: OrderedDict[tuple[str, str], _Held] = OrderedDict()
         self._lock = threading.Lock()
 

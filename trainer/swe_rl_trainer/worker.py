@@ -37,9 +37,7 @@ import logging
 import os
 import platform
 import re
-import secrets
 import signal
-import socket
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -54,23 +52,16 @@ from .policy_client import PublishRejected
 from .policy_client import publish_checkpoint as post_checkpoint
 from .rollback import roll_back
 from .trainer import Trainer
-from .trainer_registry import RunHeldElsewhere, TrainerRegistry
+from .trainer_registry import RunHeldElsewhere, TrainerRegistry, process_identity
 
 TASK_QUEUE = "swe-rl-trainer"
 log = logging.getLogger("swe_rl_trainer.worker")
 
 
-def worker_identity(shared_queue: str = TASK_QUEUE) -> dict:
-    """A name no other trainer process has (a restarted worker is a new one) and its own task queue."""
-    host = re.sub(r"[^a-z0-9_.-]+", "-", socket.gethostname().lower()).strip("-") or "host"
-    worker_id = f"{host}-{os.getpid()}-{secrets.token_hex(2)}"
-    return {"worker_id": worker_id, "task_queue": f"{shared_queue}@{worker_id}", "host": socket.gethostname(), "pid": os.getpid()}
-
-
 REGISTRY = TrainerRegistry(
     max_loaded=int(os.environ.get("SWE_RL_TRAINER_MAX_RUNS", "2")),
     device=os.environ.get("SWE_RL_TRAINER_DEVICE") or None,
-    owner=worker_identity(),
+    owner=process_identity(TASK_QUEUE),
 )
 
 
@@ -89,11 +80,14 @@ def _field(request: Any, name: str, kind: type, activity_name: str) -> Any:
 
 
 def _guard(fn: Callable[[], dict]) -> dict:
-    """Bad input becomes a non-retryable InvalidInput; anything else stays retryable."""
+    """Bad input becomes a non-retryable InvalidInput, a run held elsewhere a retryable TrainerNotOwner;
+    anything else stays retryable."""
     try:
         return fn()
     except InvalidInput as error:
         raise _invalid(str(error)) from error
+    except RunHeldElsewhere as error:
+        raise ApplicationError(str(error), type="TrainerNotOwner") from error
 
 
 def _trainer_loader(request: Any, activity_name: str) -> Callable[[PhaseHeartbeat], Trainer]:
@@ -104,10 +98,7 @@ def _trainer_loader(request: Any, activity_name: str) -> Callable[[PhaseHeartbea
 
     def load(beat: PhaseHeartbeat) -> Trainer:
         beat.phase("load")  # the first call of a run loads (and maybe replays) its trainer
-        try:
-            return REGISTRY.get(run_id, runs_dir, model_path)
-        except RunHeldElsewhere as error:
-            raise ApplicationError(str(error), (error.owner or {}).get("task_queue"), type="TrainerNotOwner") from error
+        return REGISTRY.get(run_id, runs_dir, model_path)
 
     return load
 
@@ -231,11 +222,10 @@ def acquire_run(request: dict) -> dict:
         with PhaseHeartbeat(run_id=run_id) as beat:
             try:
                 trainer = load(beat)
-            except ApplicationError as error:
-                owner_queue = error.details[0] if error.details else None
-                if error.type == "TrainerNotOwner" and owner_queue:
-                    return {"task_queue": owner_queue, "worker_id": owner_queue.split("@", 1)[-1], "step": None}
-                raise
+            except RunHeldElsewhere as error:
+                if not (error.owner or {}).get("task_queue"):
+                    raise  # the holder says no queue: retried until it lets the run go
+                return {"task_queue": error.owner["task_queue"], "worker_id": error.owner["worker_id"], "step": None}
             return {"task_queue": REGISTRY.owner["task_queue"], "worker_id": REGISTRY.owner["worker_id"], "step": trainer.step}
 
     return _guard(run)
@@ -270,7 +260,7 @@ ACTIVITIES = [trainer_info, sft_step, dapo_step, recompute_logprobs, save_checkp
 
 async def run(address: str, namespace: str, task_queue: str) -> None:
     client = await Client.connect(address, namespace=namespace)
-    REGISTRY.owner = worker_identity(task_queue)
+    REGISTRY.owner = process_identity(task_queue)
     own_queue = REGISTRY.owner["task_queue"]
     # Training steps are CPU/GPU bound and synchronous: they run in worker threads, and each
     # run's Trainer serialises its own steps.

@@ -1,6 +1,4 @@
 """One trainer process per run: the lease, catching up with the ledger, and rolling a run back."""
-import hashlib
-
 import pytest
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
@@ -11,16 +9,9 @@ from swe_rl_trainer.rollback import roll_back
 from swe_rl_trainer.run_lease import RunLease, read_owner
 from swe_rl_trainer.trainer import Trainer
 from swe_rl_trainer.trainer_registry import RunHeldElsewhere, TrainerRegistry
+from weights import weights_digest
 
 FAST = {"lr": 1e-3}
-
-
-def digest(trainer):
-    h = hashlib.sha256()
-    for name, tensor in sorted(trainer.model.state_dict().items()):
-        h.update(name.encode())
-        h.update(tensor.detach().cpu().numpy().tobytes())
-    return h.hexdigest()
 
 
 @pytest.fixture
@@ -72,14 +63,14 @@ def test_a_trainer_behind_the_ledger_replays_before_it_steps(tmp_path, tiny_mode
     assert other.step == 1  # it replayed step 1 from the ledger
     other.dapo_step(2, batches[1], FAST)
     stale.catch_up()
-    assert stale.step == 2 and digest(stale) == digest(other)
+    assert stale.step == 2 and weights_digest(stale) == weights_digest(other)
     applied = stale.dapo_step(3, batches[2], FAST)
     assert applied["applied"] is True
 
     reference = Trainer("run-ref", runs, tiny_model_dir, device="cpu")
     for step, batch in enumerate(batches[:3], start=1):
         reference.dapo_step(step, batch, FAST)
-    assert digest(stale) == digest(reference)
+    assert weights_digest(stale) == weights_digest(reference)
 
 
 def test_roll_back_moves_later_steps_and_checkpoints_aside(tmp_path, tiny_model_dir, batches):
@@ -97,7 +88,7 @@ def test_roll_back_moves_later_steps_and_checkpoints_aside(tmp_path, tiny_model_
     reference = Trainer("run-ref2", runs, tiny_model_dir, device="cpu")
     for step, batch in enumerate(batches[:2], start=1):
         reference.dapo_step(step, batch, FAST)
-    assert reloaded.step == 2 and digest(reloaded) == digest(reference)
+    assert reloaded.step == 2 and weights_digest(reloaded) == weights_digest(reference)
     # The redone step 3 is a new step on another batch, applied once.
     assert reloaded.dapo_step(3, batches[1], FAST)["applied"] is True
     assert roll_back(runs / "run-r", 3)["abandoned_steps"] == []

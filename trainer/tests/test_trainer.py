@@ -1,4 +1,3 @@
-import hashlib
 from pathlib import Path
 import json
 
@@ -6,6 +5,7 @@ import pytest
 import torch
 
 from batch_helpers import assistant_turn, simple_trajectory, trajectory, write_batch
+from weights import weights_digest
 from swe_rl_trainer.errors import InvalidInput, StepOutOfOrder
 from swe_rl_trainer.lr_schedule import learning_rate
 from swe_rl_trainer.step_config import parse_config
@@ -13,14 +13,6 @@ from swe_rl_trainer.trainer import Trainer
 
 FAST = {"lr": 1e-3}
 SFT_FAST = {"lr": 1e-3, "total_steps": 10}
-
-
-def weights_digest(trainer):
-    digest = hashlib.sha256()
-    for name, tensor in sorted(trainer.model.state_dict().items()):
-        digest.update(name.encode())
-        digest.update(tensor.detach().cpu().numpy().tobytes())
-    return digest.hexdigest()
 
 
 def mixed_batch(tokenizer, path):
