@@ -1,6 +1,7 @@
 import type { EpisodeInput } from './episodeInput';
 import { policyCheckpointPath, policyName } from './policy/policyName';
 import type { RunConfig } from './runConfig';
+import { toRequestSampling } from './config/runSampling';
 
 export type SharedEpisodeInput = Omit<EpisodeInput, 'task' | 'episodeKey' | 'sample' | 'attempt'>;
 
@@ -36,7 +37,7 @@ export function sharedEpisodeInput(
       serverUrl: config.policyServer.url,
       model: served.name,
       checkpointPath: served.checkpointPath,
-      sampling: config.sampling,
+      sampling: toRequestSampling(config.sampling),
       requestTimeoutSeconds: config.policyServer.requestTimeoutSeconds,
       expectedPolicyVersion: policyVersion,
     },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { promptStyleSchema } from './agent/promptStyle';
-import { samplingSchema } from './policy/sampling';
+import { DEFAULT_RUN_SAMPLING, runSamplingSchema } from './config/runSampling';
+import { DEFAULT_TRACKING, trackingConfigSchema } from './config/trackingConfig';
 import { sandboxLimitsSchema } from './sandboxSpec';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be lowercase letters, digits, ".", "_" or "-" (max 63)');
@@ -53,7 +54,8 @@ export const runConfigSchema = z
     /** Control runs: rewards are shuffled across the episodes of each rollout, so they carry no information. */
     shuffleRewards: z.boolean().default(false),
     agent: z.strictObject({ promptStyle: promptStyleSchema.default('full') }).default({ promptStyle: 'full' }),
-    sampling: samplingSchema.omit({ max_tokens: true }).default(samplingSchema.omit({ max_tokens: true }).parse({})),
+    /** camelCase; the deprecated snake_case spellings (`top_p`, ...) are still read (core/config/runSampling.ts). */
+    sampling: runSamplingSchema.default(DEFAULT_RUN_SAMPLING),
     tasks: z.strictObject({
       trainFile: z.string().min(1),
       evalFile: z.string().min(1),
@@ -115,6 +117,7 @@ export const runConfigSchema = z
       taskGroups: z.number().int().min(1).max(PENDING_CHILDREN_LIMIT, PENDING_CHILDREN_MESSAGE).default(4),
       episodesPerGroup: z.number().int().min(1).max(PENDING_CHILDREN_LIMIT, PENDING_CHILDREN_MESSAGE).default(10),
     }).default({ taskGroups: 4, episodesPerGroup: 10 }),
+    tracking: trackingConfigSchema.default(DEFAULT_TRACKING),
   })
   .superRefine((config, ctx) => {
     config.stages.forEach((stage, i) => {

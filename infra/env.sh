@@ -13,7 +13,7 @@ TEMPORAL_DB_FILE="${TEMPORAL_DB_FILE:-$SWE_RL_DATA_DIR/temporal.sqlite}"
 SANDBOX_IMAGE="${SWE_RL_SANDBOX_IMAGE:-swe-rl-sandbox:bookworm}"
 SANDBOX_SUITE="${SWE_RL_SANDBOX_SUITE:-bookworm}"
 # The local base model (infra/local-model.sh builds it) and the CPU policy server that serves it
-# (infra/policy-server.sh); configs/local.json points at both.
+# (infra/policy-server.sh); configs/local.yaml points at both.
 # The local base is the warm-started tiny model (infra/drill-model.sh) trained for the drill suite.
 SWE_RL_LOCAL_MODEL="${SWE_RL_LOCAL_MODEL:-$SWE_RL_DATA_DIR/models/drill-base}"
 SWE_RL_DRILLS_DIR="${SWE_RL_DRILLS_DIR:-$SWE_RL_DATA_DIR/drills}"
@@ -23,7 +23,7 @@ SWE_RL_POLICY_MODEL="${SWE_RL_POLICY_MODEL:-$SWE_RL_LOCAL_MODEL}"
 SWE_RL_POLICY_PORT="${SWE_RL_POLICY_PORT:-8300}"
 
 # Search attributes the workflows set, so the Web UI can filter runs by them.
-SWE_RL_SEARCH_ATTRIBUTES=(SweRlRun=Keyword SweRlStage=Keyword SweRlIteration=Int SweRlKind=Keyword)
+SWE_RL_SEARCH_ATTRIBUTES=(SweRlRun=Keyword SweRlStage=Keyword SweRlIteration=Int SweRlKind=Keyword SweRlTask=Keyword SweRlOutcome=Keyword)
 
 log() { printf '[swe-rl %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

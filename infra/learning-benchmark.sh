@@ -2,9 +2,9 @@
 # The learning benchmark: does a policy trained by swe-rl get better at fixing bugs it has never
 # seen? On this machine (CPU), with the same workflows, sandboxes and trainer a GPU run uses:
 #   1. set up (infra/setup.sh), build the drill suite and the warm-started base (infra/drill-model.sh);
-#   2. run the local profile (configs/local.json): eval of the base -> RFT -> eval -> RL -> eval,
+#   2. run the local profile (configs/local.yaml): eval of the base -> RFT -> eval -> RL -> eval,
 #      each eval on the 16 held-out drills, 5 samples each;
-#   3. run the control (configs/local-control.json): the same, but every reward is shuffled across
+#   3. run the control (configs/local-control.yaml): the same, but every reward is shuffled across
 #      the episodes of its rollout, so it carries no information;
 #   4. print `swe-rl report` for both: Pass@1 +- SEM, Pass@5, steps, format errors; write
 #      runs/<run>/report.json and the learning curve.
@@ -29,11 +29,11 @@ fresh_policy_server() {
 
 fresh_policy_server
 run_started=$(date +%s)
-bin/swe-rl train --config configs/local.json --run-id "$main"
+bin/swe-rl train --config configs/local.yaml --run-id "$main"
 main_seconds=$(( $(date +%s) - run_started ))
 fresh_policy_server
 run_started=$(date +%s)
-bin/swe-rl train --config configs/local-control.json --run-id "$control"
+bin/swe-rl train --config configs/local-control.yaml --run-id "$control"
 control_seconds=$(( $(date +%s) - run_started ))
 status=0
 bin/swe-rl report "$main" --control "$control" || status=$?

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Creates the trainer's virtual environment inside the project (.venv) with pinned requirements.
+# Creates the trainer's virtual environment inside the project (.venv) with pinned requirements:
+# trainer/requirements-dev.txt, which is the runtime trainer/requirements.txt plus the test tools.
 # Re-running is cheap: pip skips what is installed, and a stamp skips pip when nothing changed.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 python=${SWE_RL_PYTHON:-python3}
-requirements="$SWE_RL_ROOT/trainer/requirements.txt"
+runtime="$SWE_RL_ROOT/trainer/requirements.txt"
+requirements="$SWE_RL_ROOT/trainer/requirements-dev.txt"
 stamp="$SWE_RL_VENV/.requirements.sha256"
-wanted=$(cat "$requirements" "$SWE_RL_ROOT/trainer/pyproject.toml" | sha256sum | cut -d' ' -f1)
+wanted=$(cat "$runtime" "$requirements" "$SWE_RL_ROOT/trainer/pyproject.toml" | sha256sum | cut -d' ' -f1)
 
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$SWE_RL_VENV/bin/python" ]; then
   log "python environment $SWE_RL_VENV is up to date"

@@ -15,5 +15,5 @@ infra/policy-server.sh stop
 SWE_RL_POLICY_MODEL="$SWE_RL_LOCAL_MODEL" infra/policy-server.sh start
 # A fresh run id each time: a run folder belongs to one run.
 run_id="${SWE_RL_RUN_ID:-local-$(date +%Y%m%d-%H%M%S)}"
-bin/swe-rl train --config "${SWE_RL_CONFIG:-configs/local.json}" --run-id "$run_id"
+bin/swe-rl train --config "${SWE_RL_CONFIG:-configs/local.yaml}" --run-id "$run_id"
 log "done: report runs/$run_id/report.json, metrics runs/$run_id/metrics.csv, plot runs/$run_id/report_curve.png; Web UI http://localhost:$TEMPORAL_UI_PORT"

@@ -17,6 +17,15 @@ npm_install() {
   echo "$wanted" > "$stamp"
 }
 
+# Headless Chromium for the Web UI test (test/integration/webUi.test.ts); only a warning without it.
+chromium_browser() {
+  if command -v chromium >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then log "warning: no chromium (the Web UI test needs it): install the Debian package chromium"; return 0; fi
+  log "installing chromium"
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null
+}
+
 total_start=$(date +%s)
 timed npm_install npm_install
 timed typescript_build npm run --silent build
@@ -25,4 +34,5 @@ timed docker_engine "$here/docker.sh" start
 timed sandbox_image "$here/sandbox-image.sh"
 timed python_env "$here/python-env.sh"
 timed local_model "$here/local-model.sh"
+timed chromium chromium_browser
 log "setup done in $(( $(date +%s) - total_start ))s"

@@ -1,4 +1,4 @@
-import { CancellationScope, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, patched, setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import type { ShellState } from '../core/agent/shellCommand';
 import { episodeInputSchema } from '../core/episodeInput';
@@ -6,6 +6,9 @@ import type { FailureReason } from '../core/failures/failurePolicy';
 import { sandboxIdFor } from '../core/sandboxSpec';
 import { gradingActivities, policyActivities, sandboxHostActivities, sandboxPlacement, storeActivities } from './activityProxies';
 import { describeFailure } from './describeFailure';
+import { OUTCOME_ATTRIBUTE } from './searchAttributes';
+import { episodeOutcome } from '../core/episodeOutcome';
+import { commandResultSummary, commandTurnSummary, episodeOutcomeSummary, policyTurnSummary } from '../core/summaries';
 import { parseWorkflowInput } from './validateInput';
 
 /**
@@ -32,6 +35,8 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
   let endReason: EpisodeSummary['endReason'] = 'turn_limit';
   let failure: { reason: FailureReason; message: string } | null = null;
   let sandbox: EpisodeSummary['sandbox'] = null;
+  // What each turn did, one line each, for the Web UI (current details while it runs, memo after).
+  const turnLog: string[] = [];
   const summary = (extra: Partial<EpisodeSummary>): EpisodeSummary => ({
     episodeKey: input.episodeKey,
     instanceId: input.task.instance_id,
@@ -52,7 +57,7 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
 
   let onHost: ReturnType<typeof sandboxHostActivities> | null = null;
   try {
-    const placed = await sandboxPlacement.setupEpisodeSandbox({
+    const placed = await sandboxPlacement.setupEpisodeSandbox.executeWithOptions({ summary: `sandbox for task ${input.task.instance_id}` }, [{
       sandboxId,
       task: input.task,
       reposDir: input.reposDir,
@@ -60,7 +65,7 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
       limits: input.sandboxLimits,
       runId: input.runId,
       episodeId: info.workflowId,
-    });
+    }]);
     sandbox = { sandboxId, host: placed.host, destroyedOn: null };
     onHost = sandboxHostActivities({
       taskQueue: placed.taskQueue,
@@ -77,7 +82,7 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
     });
     let state: ShellState = { cwd: '/testbed', openFile: null };
     for (let turn = 1; turn <= limits.maxTurns; turn++) {
-      const reply = await policy.policyTurn({
+      const reply = await policy.policyTurn.executeWithOptions({ summary: policyTurnSummary(turn) }, [{
         ...ref,
         ...input.policy,
         sandboxId,
@@ -85,7 +90,7 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
         maxTokensPerTurn: limits.maxTokensPerTurn,
         contextTokens: limits.contextTokens,
         state,
-      });
+      }]);
       if (reply.status === 'context_limit') {
         endReason = 'context_limit';
         break;
@@ -95,14 +100,17 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
       policyVersion = reply.policyVersion ?? policyVersion;
       if (reply.action.kind === 'format_error') {
         formatErrors++;
+        turnLog.push(`turn ${turn}: format error`);
         continue;
       }
       if (reply.action.kind === 'submit') {
         endReason = 'submitted';
-        await onHost.storeSubmission({ ...ref, sandboxId, baseHead: placed.baseHead });
+        turnLog.push(`turn ${turn}: submit`);
+        await onHost.storeSubmission.executeWithOptions({ summary: `turn ${turn}: submit` }, [{ ...ref, sandboxId, baseHead: placed.baseHead }]);
         break;
       }
-      const observed = await onHost.sandboxTurn({
+      const command = reply.action.command;
+      const observed = await onHost.sandboxTurn.executeWithOptions({ summary: commandTurnSummary(turn, command) }, [{
         ...ref,
         turn,
         sandboxId,
@@ -110,7 +118,9 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
         state,
         timeoutSeconds: limits.commandTimeoutSeconds,
         maxObservationChars: limits.maxObservationChars,
-      });
+      }]);
+      turnLog.push(commandResultSummary(turn, command, observed.exitCode));
+      setCurrentDetails(recentTurns(turnLog));
       state = observed.state;
       if (observed.stopped) {
         endReason = observed.stopped;
@@ -133,7 +143,7 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
   let gradeReason = 'not_submitted';
   if (!failure && endReason === 'submitted') {
     try {
-      const grade = await gradingActivities(limits.testTimeoutSeconds).gradeEpisode({ ...ref, task: input.task, reposDir: input.reposDir, testTimeoutSeconds: limits.testTimeoutSeconds });
+      const grade = await gradingActivities(limits.testTimeoutSeconds).gradeEpisode.executeWithOptions({ summary: `grade the submission for task ${input.task.instance_id}` }, [{ ...ref, task: input.task, reposDir: input.reposDir, testTimeoutSeconds: limits.testTimeoutSeconds }]);
       testReward = grade.reward;
       gradeReason = grade.reason;
     } catch (err) {
@@ -144,12 +154,32 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
   const final = failure
     ? summary({ status: 'failed', endReason: failure.reason, error: failure.message })
     : summary({ testReward, gradeReason });
+  let result: EpisodeSummary;
   try {
-    return await storeActivities.finishEpisode({ ...ref, summary: final });
+    result = await storeActivities.finishEpisode({ ...ref, summary: final });
   } catch (err) {
     const stored = describeFailure(err);
     if (!stored) throw err;
     // The store stayed unreachable: the summary still reaches the iteration, which counts it.
-    return summary({ status: 'failed', endReason: 'store_error', error: stored.message });
+    result = summary({ status: 'failed', endReason: 'store_error', error: stored.message });
   }
+  if (patched('episode-search-attributes')) recordOutcome(result, turnLog);
+  return result;
+}
+
+/** The outcome as a search attribute (`SweRlOutcome`) and, with the turns, in the memo. */
+function recordOutcome(result: EpisodeSummary, turnLog: string[]): void {
+  const outcome = episodeOutcome(result);
+  const text = episodeOutcomeSummary(outcome, result);
+  upsertSearchAttributes([{ key: OUTCOME_ATTRIBUTE, value: outcome }]);
+  upsertMemo({ outcome: text, turns: recentTurns(turnLog) });
+  setCurrentDetails(`${text}\n\n${recentTurns(turnLog)}`);
+}
+
+const SHOWN_TURNS = 30;
+
+/** The last turns, one per line, bounded for the UI and the history. */
+function recentTurns(turnLog: string[]): string {
+  const shown = turnLog.slice(-SHOWN_TURNS);
+  return [...(turnLog.length > shown.length ? [`(${turnLog.length - shown.length} earlier turns)`] : []), ...shown].join('\n');
 }

@@ -1,4 +1,4 @@
-import { log, setHandler, workflowInfo, type ActivityFailure } from '@temporalio/workflow';
+import { log, patched, setHandler, workflowInfo, type ActivityFailure } from '@temporalio/workflow';
 import { activityFailureKind } from './describeFailure';
 import { z } from 'zod';
 import { sharedEpisodeInput } from '../core/episodeSettings';
@@ -11,6 +11,7 @@ import { rolloutGroups, type RolloutProgress } from './rollout';
 import { progressQuery } from './rlIteration';
 import { trainer } from './trainerActivities';
 import { parseWorkflowInput } from './validateInput';
+import { ownRunPlace, searchAttributes } from './searchAttributes';
 
 export const evalRunInputSchema = z.strictObject({
   config: runConfigSchema,
@@ -62,6 +63,7 @@ export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
     taskGroups: config.concurrency.taskGroups,
     episodesPerGroup: config.concurrency.episodesPerGroup,
     maxAttempts: config.failurePolicy.episodeAttempts,
+    ...(patched('episode-search-attributes') ? { searchAttributes: searchAttributes(config.runId, `eval-${input.label}`, ownRunPlace().iteration ?? 0, 'taskGroup') } : {}),
   }, progress);
   const solved = groups.map((g) => g.map((e) => e.status === 'completed' && e.testReward === 1));
   const scores = evaluationScores(solved, runs);

@@ -1,4 +1,4 @@
-import { executeChild, setHandler } from '@temporalio/workflow';
+import { executeChild, patched, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { sharedEpisodeInput } from '../core/episodeSettings';
@@ -14,6 +14,7 @@ import { storeActivities, storeBatchActivities } from './activityProxies';
 import { rolloutGroups, type RolloutProgress } from './rollout';
 import { metrics } from './metricsActivities';
 import { searchAttributes } from './searchAttributes';
+import { trainStepsSummary } from '../core/summaries';
 import { parseWorkflowInput } from './validateInput';
 import { checkFailureBudget, progressQuery } from './rlIteration';
 
@@ -85,6 +86,8 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
     }
     last = (await executeChild('trainSteps', {
       workflowId: `${config.runId}/rft/train`,
+      staticSummary: trainStepsSummary('sft', steps[0].step, steps[steps.length - 1].step, { stage: 'rft', iteration: 0 }),
+      ...(patched('episode-search-attributes') ? { typedSearchAttributes: searchAttributes(config.runId, 'rft', 0, 'trainSteps') } : {}),
       args: [{
         runId: config.runId,
         kind: 'sft',

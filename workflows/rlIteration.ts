@@ -1,4 +1,4 @@
-import { ApplicationFailure, defineQuery, executeChild, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, executeChild, patched, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { sharedEpisodeInput } from '../core/episodeSettings';
@@ -16,6 +16,7 @@ import { rolloutGroups, type RolloutProgress } from './rollout';
 import { metrics } from './metricsActivities';
 import { parseWorkflowInput } from './validateInput';
 import { searchAttributes } from './searchAttributes';
+import { evalRunSummary, trainStepsSummary } from '../core/summaries';
 
 export const rlIterationInputSchema = z.strictObject({
   config: runConfigSchema,
@@ -115,6 +116,8 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
   if (steps.length > 0) {
     train = (await executeChild('trainSteps', {
       workflowId: `${config.runId}/${phase}/train`,
+      staticSummary: trainStepsSummary('dapo', steps[0].step, steps[steps.length - 1].step, { stage: stage.name, iteration: input.iteration }),
+      ...(patched('episode-search-attributes') ? { typedSearchAttributes: searchAttributes(config.runId, stage.name, input.iteration, 'trainSteps') } : {}),
       args: [{
         runId: config.runId,
         kind: 'dapo',
@@ -145,6 +148,8 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
     evaluation = (await executeChild('evalRun', {
       workflowId: `${config.runId}/${phase}/eval`,
       args: [{ config, label: phase, policyVersion }],
+      staticSummary: evalRunSummary(phase, policyVersion, config.evaluation.runs),
+      ...(patched('episode-search-attributes') ? { typedSearchAttributes: searchAttributes(config.runId, `eval-${phase}`, input.iteration, 'evalRun') } : {}),
     })) as EvaluationSummary;
   }
   const result: IterationMetrics = {

@@ -1,4 +1,4 @@
-import { executeChild } from '@temporalio/workflow';
+import { executeChild, patched } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import type { SharedEpisodeInput } from '../core/episodeSettings';
@@ -7,6 +7,8 @@ import { countByReason } from '../core/failures/failurePolicy';
 import { runWithConcurrency } from '../core/runWithConcurrency';
 import { describeFailure } from './describeFailure';
 import { failedEpisode } from './taskGroup';
+import { placeOf, TASK_ATTRIBUTE } from './searchAttributes';
+import { taskGroupSummary } from '../core/summaries';
 
 /** What a rollout's `progress` query answers: episodes finished, and failures by reason so far. */
 export interface RolloutProgress {
@@ -37,8 +39,11 @@ export interface RolloutInput {
  * here fails the caller.
  */
 export async function rolloutGroups(input: RolloutInput, progress: RolloutProgress): Promise<EpisodeSummary[][]> {
+  const withTask = input.searchAttributes && patched('episode-search-attributes');
+  const at = placeOf(input.searchAttributes);
   return runWithConcurrency(input.problems, input.taskGroups, async (instanceId) => {
     let summaries: EpisodeSummary[];
+    const attributes = withTask ? [...input.searchAttributes!, { key: TASK_ATTRIBUTE, value: instanceId }] : input.searchAttributes;
     try {
       summaries = (await executeChild('taskGroup', {
         workflowId: `${input.runId}/${input.phase}/${instanceId}`,
@@ -51,7 +56,8 @@ export async function rolloutGroups(input: RolloutInput, progress: RolloutProgre
           concurrency: input.episodesPerGroup,
           maxAttempts: input.maxAttempts,
         }],
-        ...(input.searchAttributes ? { typedSearchAttributes: input.searchAttributes } : {}),
+        staticSummary: taskGroupSummary(instanceId, input.samples, at),
+        ...(attributes ? { typedSearchAttributes: attributes } : {}),
       })) as EpisodeSummary[];
     } catch (err) {
       const failure = describeFailure(err);

@@ -3,6 +3,7 @@ import { sandboxCommandInputSchema, type SandboxCommandResult } from '../core/sa
 import { sandboxIdFor, sandboxLimitsSchema } from '../core/sandboxSpec';
 import { sandboxHostActivities, sandboxPlacement } from './activityProxies';
 import { parseWorkflowInput } from './validateInput';
+import { oneLine } from '../core/summaries';
 
 /**
  * Creates a sandbox (on any host), runs one command in it on that host, returns the output, and
@@ -16,12 +17,12 @@ export async function sandboxCommand(rawInput: unknown): Promise<SandboxCommandR
   const sandbox = await sandboxPlacement.createSandbox({ sandboxId, image: input.image, runId: input.runId, episodeId: info.workflowId, limits, kind: 'command' });
   const onHost = sandboxHostActivities({ taskQueue: sandbox.taskQueue, hostTimeoutSeconds: 60, commandTimeoutSeconds: input.timeoutSeconds });
   try {
-    const result = await onHost.execInSandbox({
+    const result = await onHost.execInSandbox.executeWithOptions({ summary: oneLine(`run: ${input.command}`) }, [{
       sandboxId,
       command: input.command,
       timeoutSeconds: input.timeoutSeconds,
       maxOutputBytes: input.maxOutputBytes,
-    });
+    }]);
     return { sandboxId, containerId: sandbox.containerId, host: sandbox.host, ...result, destroyed: true };
   } finally {
     await CancellationScope.nonCancellable(() => onHost.destroySandbox(sandboxId));

@@ -1,4 +1,4 @@
-import { executeChild } from '@temporalio/workflow';
+import { executeChild, patched } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import { episodeInputSchema, episodeKeyFor, type EpisodeInput } from '../core/episodeInput';
@@ -7,6 +7,8 @@ import { parseWorkflowInput } from './validateInput';
 import { runWithConcurrency } from '../core/runWithConcurrency';
 import { storeActivities } from './activityProxies';
 import { describeFailure } from './describeFailure';
+import { childSearchAttributes, ownRunPlace } from './searchAttributes';
+import { episodeDetails, episodeSummary } from '../core/summaries';
 
 export const taskGroupInputSchema = z.strictObject({
   /** The episode input shared by every sample; the task, episodeKey, sample and attempt are filled in. */
@@ -31,6 +33,9 @@ export type TaskGroupInput = z.input<typeof taskGroupInputSchema>;
 export async function taskGroup(rawInput: unknown): Promise<EpisodeSummary[]> {
   const input = parseWorkflowInput(taskGroupInputSchema, rawInput, 'taskGroup input');
   const instanceId = input.instanceId;
+  // Episodes carry the run, stage, iteration, kind and task, so the Web UI lists them by outcome.
+  const episodeAttributes = patched('episode-search-attributes') ? childSearchAttributes(input.episode.runId, 'episode', instanceId) : undefined;
+  const at = ownRunPlace();
   const task = await storeActivities.loadTask({ file: input.taskFile, instanceId });
   const samples = Array.from({ length: input.samples }, (_, i) => i);
   return runWithConcurrency(samples, input.concurrency, async (sample) => {
@@ -38,7 +43,13 @@ export async function taskGroup(rawInput: unknown): Promise<EpisodeSummary[]> {
       const episodeKey = episodeKeyFor(input.phase, instanceId, sample, attempt);
       const episodeInput: EpisodeInput = { ...input.episode, task, episodeKey, sample, attempt };
       try {
-        return await executeChild('episode', { workflowId: `${input.episode.runId}/${episodeKey}`, args: [episodeInput] });
+        return await executeChild('episode', {
+          workflowId: `${input.episode.runId}/${episodeKey}`,
+          args: [episodeInput],
+          staticSummary: episodeSummary(instanceId, sample, input.samples, attempt, at),
+          staticDetails: episodeDetails(input.episode.runId, episodeKey, input.episode.policy.model, input.episode.limits.maxTurns),
+          ...(episodeAttributes ? { typedSearchAttributes: episodeAttributes } : {}),
+        });
       } catch (err) {
         const failure = describeFailure(err);
         if (!failure) throw err;

@@ -1,4 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
+import type { TrackingConfig } from '../core/config/trackingConfig';
 import { TASK_QUEUES } from '../core/taskQueues';
 
 export interface StepRequest {
@@ -38,6 +39,23 @@ export interface TrainerActivities {
   acquire_run(request: { run_id: string; runs_dir: string; model_path: string }): Promise<{ task_queue: string; worker_id: string; step: number | null }>;
   /** A resumed run: steps and checkpoints past to_step are moved aside and the weights reloaded. */
   rollback_run(request: { run_id: string; runs_dir: string; model_path: string; to_step: number }): Promise<{ to_step: number; abandoned_steps: number[]; abandoned_checkpoints: number[]; moved_to: string | null }>;
+  /** Sends the run folder's new points to its trackers and renders the learning curve (any trainer, no lease). */
+  track_run(request: TrackRunRequest): Promise<TrackRunResult>;
+}
+
+export interface TrackRunRequest {
+  run_id: string;
+  runs_dir: string;
+  tracking: TrackingConfig;
+  /** Trainer steps after this one may still be rolled back: they are tracked once an iteration completes them. */
+  trainer_step: number;
+}
+
+export interface TrackRunResult {
+  written: Record<string, { points: number; images: number }>;
+  learning_curve: string | null;
+  learning_curve_error: string | null;
+  corrupt_lines: number;
 }
 
 /**
@@ -51,4 +69,11 @@ export const trainer = proxyActivities<TrainerActivities>({
   startToCloseTimeout: '4 hours',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: ['InvalidInput'] },
+});
+
+/** Experiment tracking on the shared queue: short, retried a few times; the run goes on without it. */
+export const tracker = proxyActivities<Pick<TrainerActivities, 'track_run'>>({
+  taskQueue: TASK_QUEUES.trainer,
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: ['InvalidInput'] },
 });

@@ -4,6 +4,7 @@ import {
   defineQuery,
   defineSignal,
   executeChild,
+  patched,
   ActivityFailure,
   ApplicationFailure,
   setHandler,
@@ -19,6 +20,8 @@ import type { RftResult } from './rftRun';
 import { INITIAL_RUN_STATE, runStateSchema, type RunState } from '../core/runState';
 import type { RlIterationResult } from './rlIteration';
 import { searchAttributes } from './searchAttributes';
+import { trackRun } from './trackRun';
+import { evalRunSummary, rftRunSummary, rlIterationSummary } from '../core/summaries';
 import { parseWorkflowInput } from './validateInput';
 import { RunTrainer } from './runTrainer';
 import { trainerTimeouts } from '../core/trainerOptions';
@@ -92,6 +95,10 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
     await claimRunFolder(config);
     await checkTaskFiles(config);
   }
+  // runs/<run>/config.resolved.yaml: what the run runs under, from its start and from each resume.
+  if ((rawState === undefined || state.rollbackTo !== null) && patched('resolved-config')) {
+    await storeActivities.writeResolvedConfig({ config });
+  }
   await condition(() => !state.paused || state.draining);
   if (state.draining) return result('drained');
   if (state.rollbackTo !== null) {
@@ -108,8 +115,10 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
       workflowId: `${config.runId}/eval-${label}${state.retry ? `-r${state.retry}` : ''}`,
       args: [{ config, label, policyVersion: state.policyVersion, checkpointPath, ...(state.retry ? { retry: state.retry } : {}) }],
       typedSearchAttributes: searchAttributes(config.runId, `eval-${label}`, state.iteration, 'evalRun'),
+      staticSummary: evalRunSummary(label, state.policyVersion, config.evaluation.runs),
     }) as Promise<EvaluationSummary>;
     state.evaluated = [...state.evaluated, label];
+    await trackRun(config, state);
   };
   const milestones = config.evaluation.milestones;
   const countFailures = (metrics: IterationMetrics | null) => {
@@ -138,12 +147,14 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
       workflowId: `${config.runId}/rft${state.retry ? `-r${state.retry}` : ''}`,
       args: [{ config, policyVersion: state.policyVersion, trainerStep: state.trainerStep, retry: state.retry }],
       typedSearchAttributes: searchAttributes(config.runId, 'rft', 0, 'rftRun'),
+      staticSummary: rftRunSummary(config.rft.samplesPerTask),
     })) as RftResult;
     if (rft.aborted) return pauseOnFailures(rft.aborted);
     countFailures(rft.metrics);
     state.retry = 0;
     Object.assign(state, { rftDone: true, policyVersion: rft.policyVersion, trainerStep: rft.trainerStep, lastMetrics: rft.metrics });
     state.checkpointPath = rft.checkpointPath ?? state.checkpointPath;
+    await trackRun(config, state);
     return continueAsNew<typeof trainingRun>(config, state);
   }
 
@@ -179,6 +190,7 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
       milestone: state.iterationInStage + 1 >= stage.iterations,
     }],
     typedSearchAttributes: searchAttributes(config.runId, stage.name, iteration, 'rlIteration'),
+    staticSummary: rlIterationSummary(iteration, stage.name, stage.problemsPerIteration, stage.groupSize),
   })) as RlIterationResult;
   if (out.aborted) return pauseOnFailures(out.aborted);
   countFailures(out.metrics);
@@ -189,6 +201,7 @@ export async function trainingRun(rawConfig: unknown, rawState?: unknown): Promi
   state.trainerStep = out.trainerStep;
   state.checkpointPath = out.checkpointPath ?? state.checkpointPath;
   state.lastMetrics = out.metrics;
+  await trackRun(config, state);
   if (state.iterationInStage >= stage.iterations) {
     state.stageIndex++;
     state.iterationInStage = 0;

@@ -1,6 +1,5 @@
 import { copyFileSync } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
-import { learningCurveSvg } from '../../core/metrics/learningCurve';
 import { metricsJsonl } from '../../core/metrics/metricsJsonl';
 import { isValidRunId, runMetricsPaths, type RunMetricsPaths } from '../../core/metrics/metricsPaths';
 import { iterationMetricsSchema } from '../../core/metrics/metricsSchema';
@@ -8,15 +7,12 @@ import { mergeMetrics, metricsCsv } from '../../core/metrics/metricsTable';
 import type { IterationMetrics } from '../../core/runStatus';
 import { describeIssues } from '../../core/validation';
 import { writeFileAtomic } from './atomicWrite';
-import { learningCurvePng } from './png';
 import { readMetricsFile } from './readMetrics';
 
 export interface RecordIterationMetricsInput {
   runsDir: string;
   runId: string;
   metrics: IterationMetrics;
-  /** RL stage names in config order, for the plot's x axis; by default the order they finished in. */
-  stageOrder?: string[];
 }
 
 function invalid(message: string): never {
@@ -25,9 +21,10 @@ function invalid(message: string): never {
 
 /**
  * Adds one iteration's metrics to the run (replacing an earlier record of the same stage and
- * iteration, so a retry changes nothing) and rewrites metrics.jsonl, metrics.csv,
- * learning_curve.svg and learning_curve.png, each atomically. Corrupt lines of an existing
- * metrics.jsonl are reported and kept in a `metrics.jsonl.corrupt-<time>` copy before the rewrite.
+ * iteration, so a retry changes nothing) and rewrites metrics.jsonl and metrics.csv, each
+ * atomically. Corrupt lines of an existing metrics.jsonl are reported and kept in a
+ * `metrics.jsonl.corrupt-<time>` copy before the rewrite. The learning curve is drawn from
+ * metrics.jsonl by the trainer's Python (swe_rl_trainer.plots).
  */
 export async function recordIterationMetrics(input: RecordIterationMetricsInput): Promise<RunMetricsPaths> {
   if (!isValidRunId(input.runId)) invalid(`bad run id ${JSON.stringify(input.runId)}`);
@@ -44,10 +41,7 @@ export async function recordIterationMetrics(input: RecordIterationMetricsInput)
   }
 
   const merged = mergeMetrics(existing.records, parsed.data);
-  const options = { stageOrder: input.stageOrder };
   writeFileAtomic(paths.metricsFile, metricsJsonl(merged));
   writeFileAtomic(paths.csvFile, metricsCsv(merged));
-  writeFileAtomic(paths.plotFile, learningCurveSvg(input.runId, merged, options));
-  writeFileAtomic(paths.pngFile, learningCurvePng(input.runId, merged, options));
   return paths;
 }

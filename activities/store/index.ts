@@ -4,3 +4,4 @@ export { readTaskStats, recordEvaluation, recordTaskStats } from './runState';
 export { listTaskIds, loadTask } from './taskFiles';
 export { latestCheckpoint } from './checkpoints';
 export { claimRunFolder } from './runClaim';
+export { writeResolvedConfig } from './resolvedConfig';

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { stringFlag, type ParsedArgs } from '../args';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DEFAULT_BUILTIN_DIR = path.join(ROOT, '.data', 'builtin-tasks');
@@ -15,9 +14,9 @@ export function generateBuiltinTasks(outDir: string, seed = 0): void {
 }
 
 /** `swe-rl builtin-tasks [--out DIR] [--seed N]`. */
-export async function builtinTasksCommand(args: ParsedArgs): Promise<number> {
-  const outDir = path.resolve(stringFlag(args, 'out') ?? DEFAULT_BUILTIN_DIR);
-  generateBuiltinTasks(outDir, Number(stringFlag(args, 'seed') ?? 0));
+export async function builtinTasksCommand(options: { out?: string; seed?: number }): Promise<number> {
+  const outDir = path.resolve(options.out ?? DEFAULT_BUILTIN_DIR);
+  generateBuiltinTasks(outDir, options.seed ?? 0);
   for (const f of ['train.jsonl', 'eval.jsonl']) if (!existsSync(path.join(outDir, f))) throw new Error(`generator wrote no ${f}`);
   console.log(`built-in tasks in ${outDir}: train.jsonl, eval.jsonl, repos/ (use --repos ${path.join(outDir, 'repos')})`);
   return 0;

@@ -3,22 +3,35 @@ import { randomUUID } from 'node:crypto';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { EvaluationSummary } from '../../core/runStatus';
 import { TASK_QUEUES } from '../../core/taskQueues';
-import { stringFlag, type ParsedArgs } from '../args';
 import { connectClient } from '../client';
-import { readRunConfig } from '../runConfigFile';
+import { DEFAULT_CONFIG } from '../defaultConfig';
+import { loadRunConfig } from '../loadRunConfig';
 
-const DEFAULT_CONFIG = 'configs/local.json';
+export interface EvalOptions {
+  config?: string;
+  checkpoint?: string;
+  tasks?: string;
+  runs?: number;
+  /** The summary as one JSON object on stdout instead of the sentence. */
+  json?: boolean;
+  overrides?: string[];
+}
+
+export interface ScheduleEvalOptions {
+  config?: string;
+  every?: string;
+  id?: string;
+  overrides?: string[];
+}
 
 /**
- * `swe-rl eval --checkpoint REF --tasks FILE --runs K [--config FILE]`: publishes the checkpoint
- * and prints Pass@1 (mean +- standard error over K runs) and Pass@K.
+ * `swe-rl eval --checkpoint REF --tasks FILE --runs K [--config FILE] [dotted.path=value...]`:
+ * publishes the checkpoint and prints Pass@1 (mean +- standard error over K runs) and Pass@K.
  */
-export async function evalCommand(args: ParsedArgs): Promise<number> {
-  const config = readRunConfig(stringFlag(args, 'config') ?? DEFAULT_CONFIG);
-  const checkpoint = stringFlag(args, 'checkpoint');
-  const tasks = stringFlag(args, 'tasks');
-  const runs = Number(stringFlag(args, 'runs') ?? config.evaluation.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer`);
+export async function evalCommand(options: EvalOptions): Promise<number> {
+  const config = loadRunConfig(options.config ?? DEFAULT_CONFIG, options.overrides ?? []);
+  const { checkpoint, tasks } = options;
+  const runs = options.runs ?? config.evaluation.runs;
   const label = `cli-${randomUUID().slice(0, 8)}`;
   const client = await connectClient();
   const summary = (await client.workflow.execute('evalRun', {
@@ -34,9 +47,12 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
     }],
   })) as EvaluationSummary;
   await client.connection.close();
+  if (options.json) {
+    console.log(JSON.stringify(summary));
+    return 0;
+  }
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log(`Pass@1 ${pct(summary.pass1)} +- ${pct(summary.pass1Sem)} (${summary.runs} runs x ${summary.tasks} tasks), Pass@${summary.runs} ${pct(summary.passK)}, mean steps ${summary.meanSteps.toFixed(1)}, format errors ${pct(summary.formatErrorRate)}`);
-  console.log(JSON.stringify(summary));
   return 0;
 }
 
@@ -48,13 +64,13 @@ function checkpointVersion(checkpoint: string | undefined): number {
 }
 
 /**
- * `swe-rl schedule-eval [--config FILE] [--every 1h] [--id ID]`: a Temporal Schedule that
+ * `swe-rl schedule-eval [--config FILE] [--every 1h] [--id ID] [dotted.path=value...]`: a Temporal Schedule that
  * evaluates the run's newest checkpoint (skipping overlaps), visible in the Web UI.
  */
-export async function scheduleEvalCommand(args: ParsedArgs): Promise<number> {
-  const config = readRunConfig(stringFlag(args, 'config') ?? DEFAULT_CONFIG);
-  const every = stringFlag(args, 'every') ?? '1h';
-  const scheduleId = stringFlag(args, 'id') ?? `${config.runId}-eval`;
+export async function scheduleEvalCommand(options: ScheduleEvalOptions): Promise<number> {
+  const config = loadRunConfig(options.config ?? DEFAULT_CONFIG, options.overrides ?? []);
+  const every = options.every ?? '1h';
+  const scheduleId = options.id ?? `${config.runId}-eval`;
   const client = await connectClient();
   const existing = client.schedule.getHandle(scheduleId);
   await existing.delete().catch(() => undefined);

@@ -2,7 +2,6 @@ import { episodePrompt, promptStyleSchema } from '../../core/agent/promptStyle';
 import { formatErrorMessage } from '../../core/agent/formatErrors';
 import { promptLine, renderFormatErrorObservation } from '../../core/agent/prompts';
 import { parseOrThrow } from '../../core/validation';
-import { stringFlag, type ParsedArgs } from '../args';
 
 /**
  * `swe-rl prompt [--style full|compact] [--issue TEXT]`: the opening messages an episode stores,
@@ -10,10 +9,10 @@ import { stringFlag, type ParsedArgs } from '../args';
  * without a code block. The demonstration builder reads this
  * so that its conversations match the episodes' text exactly.
  */
-export async function promptCommand(args: ParsedArgs): Promise<number> {
-  const style = parseOrThrow(promptStyleSchema, stringFlag(args, 'style') ?? 'full', 'prompt style');
-  const issue = stringFlag(args, 'issue') ?? '{issue}';
-  const prompt = episodePrompt(style, { problemStatement: issue, commandTimeoutSeconds: Number(stringFlag(args, 'timeout') ?? 30) });
+export async function promptCommand(options: { style?: string; issue?: string; timeout?: number }): Promise<number> {
+  const style = parseOrThrow(promptStyleSchema, options.style ?? 'full', 'prompt style');
+  const issue = options.issue ?? '{issue}';
+  const prompt = episodePrompt(style, { problemStatement: issue, commandTimeoutSeconds: options.timeout ?? 30 });
   const state = { cwd: '/testbed', openFile: null };
   const formatError = renderFormatErrorObservation(formatErrorMessage('no_command'), state);
   process.stdout.write(JSON.stringify({ ...prompt, promptLine: promptLine(state), formatError }) + '\n');

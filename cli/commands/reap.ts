@@ -1,11 +1,10 @@
 import { reapSandboxes } from '../../activities/sandbox/reaper';
 import { workflowRunningCheck } from '../../activities/sandbox/workflowOwner';
-import { stringFlag, type ParsedArgs } from '../args';
 import { connectClient } from '../client';
 
 /** `swe-rl reap [--grace S]`: removes sandboxes whose owning workflow is not running any more. */
-export async function reapCommand(args: ParsedArgs): Promise<number> {
-  const graceSeconds = Number(stringFlag(args, 'grace') ?? 60);
+export async function reapCommand(options: { grace?: number }): Promise<number> {
+  const graceSeconds = options.grace ?? 60;
   const client = await connectClient();
   const { removed, kept } = await reapSandboxes(workflowRunningCheck(client), graceSeconds * 1000);
   for (const r of removed) console.log(`removed ${r.name} (run ${r.runId}, workflow ${r.episodeId})`);

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as workflows from '../../workflows';
-import { stringFlag, type ParsedArgs } from '../args';
 import { connectClient } from '../client';
 
 /**
@@ -12,18 +11,9 @@ import { connectClient } from '../client';
  * against the current code (test/unit/workflows/historyReplay.test.ts), so a change that would
  * break running workflows fails CI.
  */
-export async function recordHistoriesCommand(args: ParsedArgs): Promise<number> {
-  const out = stringFlag(args, 'out');
-  if (!out) {
-    console.error('record-histories: --out DIR is required');
-    return 2;
-  }
-  const prefix = stringFlag(args, 'prefix') ?? '';
-  const since = stringFlag(args, 'since');
-  if (since !== undefined && Number.isNaN(Date.parse(since))) {
-    console.error(`record-histories: --since must be an ISO date-time, got ${since}`);
-    return 2;
-  }
+export async function recordHistoriesCommand(options: { out: string; prefix?: string; since?: string }): Promise<number> {
+  const { out, since } = options;
+  const prefix = options.prefix ?? '';
   const after = since ? ` AND StartTime > "${new Date(since).toISOString()}"` : '';
   const client = await connectClient();
   mkdirSync(out, { recursive: true });

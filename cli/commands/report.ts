@@ -1,12 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { learningCurveSvg } from '../../core/metrics/learningCurve';
-import { formatReport, reportRow, storedEvaluationSchema, verdict, type LearningReport, type ReportStage } from '../../core/report/learningReport';
-import { withMilestoneEvaluations } from '../../core/report/milestoneCurve';
+import { formatReport, reportRow, storedEvaluationSchema, verdict, type LearningReport, type ReportStage, type ReportVerdict } from '../../core/report/learningReport';
 import { parseOrThrow } from '../../core/validation';
-import { learningCurvePng } from '../../activities/metrics/png';
-import { readRunMetrics } from '../../activities/metrics/readMetrics';
-import { stringFlag, type ParsedArgs } from '../args';
+import { drawReportPlot } from '../reportPlot';
 
 function readEvaluation(runsDir: string, runId: string, label: string) {
   const file = path.join(runsDir, runId, 'evals', `${label}.json`);
@@ -20,19 +16,43 @@ function readEvaluation(runsDir: string, runId: string, label: string) {
   return parseOrThrow(storedEvaluationSchema, raw, file);
 }
 
-/**
- * `swe-rl report RUN [--control RUN] [--runs-dir DIR]`: the base / RFT / RL (and control) table
- * from the run's milestone evaluations; writes runs/RUN/report.json and the learning curve with
- * the evaluations on it (report_curve.svg and .png).
- */
-export async function reportCommand(args: ParsedArgs): Promise<number> {
-  const runId = args.positional[0];
-  if (!runId) throw new Error('usage: swe-rl report RUN [--control RUN] [--runs-dir DIR]');
-  return writeReport(path.resolve(stringFlag(args, 'runs-dir') ?? 'runs'), runId, stringFlag(args, 'control'));
+export interface ReportOptions {
+  runId: string;
+  control?: string;
+  runsDir?: string;
+  /** One JSON object on stdout (the report, the verdict, the files written) instead of the table. */
+  json?: boolean;
 }
 
-/** Prints the report table, writes report.json and the curve; 0 when the run learned (or no verdict), 3 when not. */
-export function writeReport(runsDir: string, runId: string, controlId?: string): number {
+/** A written report: the table's rows, its text, the files and the exit code of the verdict. */
+export interface BuiltReport {
+  report: LearningReport;
+  text: string;
+  reportFile: string;
+  curveFiles: string[];
+  verdict: ReportVerdict | null;
+  /** 0 when the run learned (or no verdict), 3 when not. */
+  code: number;
+}
+
+/**
+ * `swe-rl report RUN [--control RUN] [--runs-dir DIR] [--json]`: the base / RFT / RL (and
+ * control) table from the run's milestone evaluations; writes runs/RUN/report.json and, with the
+ * trainer's matplotlib, the report plot (report_curve.png and .svg: evaluations and learning curve).
+ */
+export async function reportCommand(options: ReportOptions): Promise<number> {
+  const built = buildReport(path.resolve(options.runsDir ?? 'runs'), options.runId, options.control);
+  if (options.json) {
+    const { text: _text, code: _code, ...rest } = built;
+    console.log(JSON.stringify({ runId: options.runId, control: options.control ?? null, ...rest }));
+  } else {
+    console.log(built.text);
+  }
+  return built.code;
+}
+
+/** Writes report.json and the curve, and returns the table with the verdict. */
+export function buildReport(runsDir: string, runId: string, controlId?: string): BuiltReport {
   if (!existsSync(path.join(runsDir, runId))) throw new Error(`no run folder ${path.join(runsDir, runId)}`);
   if (controlId && !existsSync(path.join(runsDir, controlId))) throw new Error(`no control run folder ${path.join(runsDir, controlId)}`);
 
@@ -60,15 +80,11 @@ export function writeReport(runsDir: string, runId: string, controlId?: string):
   const reportFile = path.join(runsDir, runId, 'report.json');
   writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n');
 
-  const metrics = withMilestoneEvaluations(readRunMetrics(runsDir, runId), { rft: evaluations.rft, rl: evaluations.rl });
-  const curve = path.join(runsDir, runId, 'report_curve');
-  if (metrics.length > 0) {
-    writeFileSync(`${curve}.svg`, learningCurveSvg(runId, metrics));
-    writeFileSync(`${curve}.png`, learningCurvePng(runId, metrics));
-  }
-  console.log(formatReport(report, labels));
-  console.log(`\nwrote ${reportFile}${metrics.length > 0 ? ` and ${curve}.svg/.png` : ''}`);
-  if (controlId) console.log(`control run's learning curve: ${path.join(runsDir, controlId, 'learning_curve.svg')}`);
+  const plot = drawReportPlot(reportFile, path.join(runsDir, runId, 'report_curve'), runId);
+  if (!plot.ok) console.error(`error: the report plot was not drawn: ${plot.error}`);
+  const curveFiles = plot.ok ? plot.files : [];
+  const lines = [formatReport(report, labels), '', `wrote ${[reportFile, ...curveFiles].join(', ')}`];
+  if (controlId) lines.push(`control run's learning curve: ${path.join(runsDir, controlId, 'learning_curve.png')}`);
   const v = verdict(report);
-  return v === null || v.learned ? 0 : 3;
+  return { report, text: lines.join('\n'), reportFile, curveFiles, verdict: v, code: v === null || v.learned ? 0 : 3 };
 }

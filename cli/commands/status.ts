@@ -3,9 +3,8 @@ import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { runMetricsPaths } from '../../core/metrics/metricsPaths';
 import { formatMetricsTable, formatTrainingStatus } from '../../core/metrics/statusTable';
-import type { TrainingStatus } from '../../core/runStatus';
+import type { IterationMetrics, TrainingStatus } from '../../core/runStatus';
 import { readMetricsFile } from '../../activities/metrics/readMetrics';
-import { stringFlag, type ParsedArgs } from '../args';
 import { connectClient } from '../client';
 
 /** What the command needs from Temporal: the live status query and a way to close. */
@@ -43,7 +42,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-type Live = { kind: 'status'; status: TrainingStatus } | { kind: 'not-found' } | { kind: 'unavailable'; reason: string };
+export type Live = { kind: 'status'; status: TrainingStatus } | { kind: 'not-found' } | { kind: 'unavailable'; reason: string };
 
 async function liveStatus(runId: string, deps: StatusDeps): Promise<Live> {
   let source: LiveStatusSource;
@@ -73,31 +72,49 @@ export function trainerHolder(runsDir: string, runId: string): string | null {
   return `trainer: last taken by ${String(owner.worker_id)} (host ${String(owner.host)}, pid ${String(owner.pid)}), steps on ${String(owner.task_queue)}`;
 }
 
+export interface StatusOptions {
+  runId: string;
+  runsDir?: string;
+  /** One JSON object on stdout instead of the table. */
+  json?: boolean;
+}
+
+/** What `swe-rl status --json` prints: the same facts as the table, as one object. */
+export interface StatusReport {
+  runId: string;
+  metricsFile: string;
+  trainer: string | null;
+  iterations: IterationMetrics[];
+  skippedLines: string[];
+  live: Live;
+}
+
 /**
- * `swe-rl status RUN [--runs-dir DIR]`: the iterations recorded in RUN's metrics.jsonl, then the
- * trainingRun workflow's live `status` query when the Temporal server answers. Exit code 0 when
- * either part had something to show, 1 when neither did.
+ * `swe-rl status RUN [--runs-dir DIR] [--json]`: the iterations recorded in RUN's metrics.jsonl,
+ * then the trainingRun workflow's live `status` query when the Temporal server answers. Exit code
+ * 0 when either part had something to show, 1 when neither did.
  */
-export async function statusCommand(args: ParsedArgs, deps: StatusDeps = defaultDeps): Promise<number> {
-  const [runId, ...extra] = args.positional;
-  if (!runId || extra.length > 0) {
-    process.stderr.write('usage: swe-rl status RUN [--runs-dir DIR]\n');
-    return 2;
-  }
-  const runsDir = stringFlag(args, 'runs-dir') ?? 'runs';
+export async function statusCommand(options: StatusOptions, deps: StatusDeps = defaultDeps): Promise<number> {
+  const { runId } = options;
+  const runsDir = options.runsDir ?? 'runs';
   const { metricsFile } = runMetricsPaths(runsDir, runId);
   const { records, problems } = readMetricsFile(metricsFile);
+  const holder = trainerHolder(runsDir, runId);
+  const live = await liveStatus(runId, deps);
+  const code = records.length > 0 || live.kind === 'status' ? 0 : 1;
+  if (options.json) {
+    const report: StatusReport = { runId, metricsFile, trainer: holder, iterations: records, skippedLines: problems, live };
+    deps.print(`${JSON.stringify(report)}\n`);
+    return code;
+  }
 
   deps.print(`run ${runId}: ${metricsFile}\n`);
-  const holder = trainerHolder(runsDir, runId);
   if (holder) deps.print(`${holder}\n`);
   deps.print(formatMetricsTable(records));
   for (const p of problems) deps.print(`warning: skipped corrupt line ${p}\n`);
-
-  const live = await liveStatus(runId, deps);
   deps.print('\n');
   if (live.kind === 'status') deps.print(`live status (workflow ${runId}):\n${formatTrainingStatus(live.status)}`);
   else if (live.kind === 'not-found') deps.print(`live status: no workflow ${runId} on the Temporal server\n`);
   else deps.print(`live status unavailable: ${live.reason}\n`);
-  return records.length > 0 || live.kind === 'status' ? 0 : 1;
+  return code;
 }

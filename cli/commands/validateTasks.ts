@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { gradePatch, type GradeResult } from '../../activities/sandbox/grading';
 import { judgeTaskValidation, type TaskValidation } from '../../core/tasks/validationVerdict';
 import type { Task } from '../../core/tasks/taskSchema';
-import { stringFlag, type ParsedArgs } from '../args';
 import { readTaskFile } from '../taskFiles';
 import { runWithConcurrency } from '../../core/runWithConcurrency';
 
@@ -13,18 +12,25 @@ import { runWithConcurrency } from '../../core/runWithConcurrency';
  * patch must pass, the empty patch must fail, and N runs must agree. Writes valid tasks and a
  * report; exits 1 when any task is invalid or flaky (or a record is malformed).
  */
-export async function validateTasksCommand(args: ParsedArgs): Promise<number> {
-  const file = args.positional[0];
-  if (!file) throw new Error('usage: swe-rl validate-tasks FILE [--repos DIR] [--runs N] [--out DIR] [--only ID,ID]');
-  const runs = Number(stringFlag(args, 'runs') ?? 1);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${stringFlag(args, 'runs')}`);
-  const concurrency = Number(stringFlag(args, 'concurrency') ?? 2);
-  const reposArg = stringFlag(args, 'repos');
-  const reposDir = reposArg ? path.resolve(reposArg) : undefined;
-  const outDir = path.resolve(stringFlag(args, 'out') ?? path.join('.data', 'validated', path.basename(file).replace(/\.jsonl?$/, '')));
+export interface ValidateTasksOptions {
+  file: string;
+  repos?: string;
+  runs?: number;
+  out?: string;
+  concurrency?: number;
+  /** Comma-separated instance ids. */
+  only?: string;
+}
+
+export async function validateTasksCommand(options: ValidateTasksOptions): Promise<number> {
+  const { file } = options;
+  const runs = options.runs ?? 1;
+  const concurrency = options.concurrency ?? 2;
+  const reposDir = options.repos ? path.resolve(options.repos) : undefined;
+  const outDir = path.resolve(options.out ?? path.join('.data', 'validated', path.basename(file).replace(/\.jsonl?$/, '')));
   const loaded = readTaskFile(file);
   const { errors, report } = loaded;
-  const only = stringFlag(args, 'only')?.split(',').filter(Boolean);
+  const only = options.only?.split(',').filter(Boolean);
   if (only) {
     const missing = only.filter((id) => !loaded.tasks.some((t) => t.instance_id === id));
     if (missing.length) throw new Error(`--only names tasks not in ${file}: ${missing.join(', ')}`);

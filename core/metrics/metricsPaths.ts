@@ -4,8 +4,6 @@ import { runDir } from '../store/runPaths';
 export interface RunMetricsPaths {
   metricsFile: string;
   csvFile: string;
-  plotFile: string;
-  pngFile: string;
 }
 
 /** Run ids as the run config allows them; anything else could name a folder outside runsDir. */
@@ -15,14 +13,12 @@ export function isValidRunId(runId: string): boolean {
   return RUN_ID.test(runId) && runId !== '.' && runId !== '..';
 }
 
-/** `<runsDir>/<runId>/{metrics.jsonl, metrics.csv, learning_curve.svg, learning_curve.png}`. */
+/** `<runsDir>/<runId>/{metrics.jsonl, metrics.csv}`. */
 export function runMetricsPaths(runsDir: string, runId: string): RunMetricsPaths {
   if (!isValidRunId(runId)) throw new Error(`bad run id ${JSON.stringify(runId)}`);
   const dir = runDir(runsDir, runId);
   return {
     metricsFile: path.join(dir, 'metrics.jsonl'),
     csvFile: path.join(dir, 'metrics.csv'),
-    plotFile: path.join(dir, 'learning_curve.svg'),
-    pngFile: path.join(dir, 'learning_curve.png'),
   };
 }

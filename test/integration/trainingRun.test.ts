@@ -88,7 +88,7 @@ describe('trainingRun (real dev server, Docker, CPU policy server, Python traine
     const history = await client.workflow.getHandle(config.runId).fetchHistory();
     expect((history.events ?? []).length).toBeLessThan(100);
     // Search attributes let the Web UI filter by run, stage and iteration.
-    const listed = await temporalCli(['workflow', 'list', '--query', `SweRlRun="${config.runId}" AND SweRlIteration=2 AND SweRlKind="taskGroup"`, '--output', 'json']);
+    const listed = await temporalCli(['workflow', 'list', '--query', `SweRlRun="${config.runId}" AND SweRlIteration=2 AND SweRlStage="stage1" AND SweRlKind="taskGroup"`, '--output', 'json']);
     expect(JSON.parse(listed.stdout)).toHaveLength(2);
   });
 

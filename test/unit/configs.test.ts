@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { runConfigSchema, type RunConfigInput } from '../../core/runConfig';
 import { parseOrThrow } from '../../core/validation';
 import { miniBatches, rftSchedule } from '../../core/rl/miniBatches';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const readProfile = (name: string): RunConfigInput => JSON.parse(readFileSync(path.join(ROOT, 'configs', `${name}.json`), 'utf8'));
+const readProfile = (name: string): RunConfigInput => parseYaml(readFileSync(path.join(ROOT, 'configs', `${name}.yaml`), 'utf8'));
 const parse = (value: unknown) => parseOrThrow(runConfigSchema, value, 'config');
-const UNBIASED = { temperature: 1, top_p: 1, top_k: -1, min_p: 0, repetition_penalty: 1 };
+const UNBIASED = { temperature: 1, topP: 1, topK: -1, minP: 0, repetitionPenalty: 1 };
 
-describe('configs/local.json', () => {
+describe('configs/local.yaml', () => {
   const raw = readProfile('local');
   const config = parse(raw);
 
@@ -48,7 +49,7 @@ describe('configs/local.json', () => {
   });
 });
 
-describe('configs/local-control.json', () => {
+describe('configs/local-control.yaml', () => {
   it('is the local profile with shuffled rewards under its own run id: same budget, no information in the reward', () => {
     const local = parse(readProfile('local'));
     const raw = readProfile('local-control');
@@ -60,7 +61,7 @@ describe('configs/local-control.json', () => {
   });
 });
 
-describe('configs/gpu.json', () => {
+describe('configs/gpu.yaml', () => {
   const raw = readProfile('gpu');
   const config = parse(raw);
 
@@ -124,7 +125,7 @@ describe('bad configs fail naming the field', () => {
   it('a misspelt key, a biased sampler, a bad run id and a context below the minimum', () => {
     const bad = base();
     bad.stages[0].epsilonHigh = 0.3;
-    (bad.sampling as Record<string, unknown>).top_k = 'off';
+    (bad.sampling as Record<string, unknown>).topK = 'off';
     bad.runId = 'Paper Run';
     bad.evaluation.contextTokens = 100;
     let message = '';
@@ -134,7 +135,7 @@ describe('bad configs fail naming the field', () => {
       message = (err as Error).message;
     }
     expect(message).toMatch(/config\.stages\[0\]: Unrecognized key: "epsilonHigh"/);
-    expect(message).toMatch(/config\.sampling\.top_k: /);
+    expect(message).toMatch(/config\.sampling\.topK: /);
     expect(message).toMatch(/config\.runId: must be lowercase/);
     expect(message).toMatch(/config\.evaluation\.contextTokens: /);
   });

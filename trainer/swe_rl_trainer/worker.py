@@ -20,6 +20,9 @@ checkpoints travel as paths in the artifact store.
                           takes the run's steps on
     rollback_run          {"run_id", "runs_dir", "model_path", "to_step"} -> what was moved aside:
                           a resumed run's steps and checkpoints past its last completed iteration
+    track_run             {"run_id", "runs_dir", "tracking"?, "trainer_step"?} -> what each tracker
+                          was sent: the run folder's new points to TensorBoard / W&B / MLflow and
+                          the learning curve rendered (tracking/); needs no lease, any trainer runs it
 
 Affinity: every trainer worker polls the shared queue `swe-rl-trainer` and its own queue
 `swe-rl-trainer@<worker id>`. A run is held by one process at a time (an flock lease in the run
@@ -39,6 +42,7 @@ import platform
 import re
 import signal
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Callable
 
 from temporalio import activity
@@ -255,7 +259,25 @@ def rollback_run(request: dict) -> dict:
     return _guard(run)
 
 
-ACTIVITIES = [trainer_info, sft_step, dapo_step, recompute_logprobs, save_checkpoint, publish_checkpoint, acquire_run, rollback_run]
+@activity.defn(name="track_run")
+def track_run(request: dict) -> dict:
+    """Sends the run folder's new metrics, steps, evaluations and learning curve to its trackers."""
+    from .tracking import TrackingConfig, sync_run
+    from .trainer import check_run_id
+
+    def run() -> dict:
+        run_id = check_run_id(_field(request, "run_id", str, "track_run"))
+        runs_dir = _field(request, "runs_dir", str, "track_run")
+        through = request.get("trainer_step")
+        if through is not None and (isinstance(through, bool) or not isinstance(through, int) or through < 0):
+            raise InvalidInput(f"track_run input.trainer_step must be an integer >= 0, got {through!r}")
+        config = TrackingConfig.from_dict(request.get("tracking"))
+        return sync_run(Path(runs_dir) / run_id, run_id, config, through_trainer_step=through)
+
+    return _guard(run)
+
+
+ACTIVITIES = [trainer_info, sft_step, dapo_step, recompute_logprobs, save_checkpoint, publish_checkpoint, acquire_run, rollback_run, track_run]
 
 
 async def run(address: str, namespace: str, task_queue: str) -> None:

@@ -29,13 +29,14 @@ def test_cosine_without_total_steps_is_refused():
 
 
 def test_the_gpu_profile_rft_schedule_is_the_papers_warm_up_then_cosine():
-    """configs/gpu.json: about 50 RFT steps of 64 (3,200 passing trajectories), 10 warm-up steps."""
-    import json
+    """configs/gpu.yaml: about 50 RFT steps of 64 (3,200 passing trajectories), 10 warm-up steps."""
     from pathlib import Path
+
+    import yaml
 
     from swe_rl_trainer.step_config import parse_config
 
-    profile = json.loads((Path(__file__).resolve().parents[2] / "configs" / "gpu.json").read_text())
+    profile = yaml.safe_load((Path(__file__).resolve().parents[2] / "configs" / "gpu.yaml").read_text())
     rft = profile["rft"]
     total = -(-3200 // rft["batchSize"]) * rft["epochs"]
     config = parse_config("sft", {"lr": rft["learningRate"], "warmup_steps": rft["warmupSteps"], "total_steps": total})

@@ -19,7 +19,7 @@ def test_trainer_info_reports_torch_and_device():
 def test_activities_are_registered_under_the_names_typescript_calls():
     names = {a.__temporal_activity_definition.name for a in ACTIVITIES}
     assert names == {"trainer_info", "sft_step", "dapo_step", "recompute_logprobs", "save_checkpoint", "publish_checkpoint",
-                     "acquire_run", "rollback_run"}
+                     "acquire_run", "rollback_run", "track_run"}
     assert TASK_QUEUE == "swe-rl-trainer"
 
 

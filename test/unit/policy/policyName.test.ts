@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { sharedEpisodeInput } from '../../../core/episodeSettings';
 import { episodeInputSchema } from '../../../core/episodeInput';
 import { checkpointPolicyName, policyCheckpointPath, policyName } from '../../../core/policy/policyName';
@@ -28,7 +29,7 @@ describe('policy names', () => {
 });
 
 describe('sharedEpisodeInput policy', () => {
-  const raw = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', 'configs', 'local.json'), 'utf8'));
+  const raw = parseYaml(readFileSync(path.resolve(__dirname, '..', '..', '..', 'configs', 'local.yaml'), 'utf8'));
   const config = runConfigSchema.parse({ ...raw, runId: 'run-a' });
   const limits = { maxTurns: 3, contextTokens: 512, maxTokensPerTurn: 64 };
 

@@ -1,6 +1,4 @@
 import { formatReport, reportRow, verdict, type LearningReport, type StoredEvaluation } from '../../../core/report/learningReport';
-import { withMilestoneEvaluations } from '../../../core/report/milestoneCurve';
-import type { IterationMetrics } from '../../../core/runStatus';
 
 const evaluation = (pass1: number, sem: number, extra: Partial<StoredEvaluation> = {}): StoredEvaluation => ({
   tasks: 16, runs: 5, pass1, pass1Sem: sem, passK: Math.min(1, pass1 * 2), meanSteps: 2.5, formatErrorRate: 0.04, ...extra,
@@ -50,16 +48,5 @@ describe('formatReport', () => {
     expect(lines.some((l) => l.startsWith('control'))).toBe(false);
     expect(text).toMatch(/RL - base: \+50\.0 points; RL - RFT: 8\.8 standard errors/);
     expect(text).toMatch(/learned from the reward/);
-  });
-});
-
-describe('withMilestoneEvaluations', () => {
-  const m = (stage: string, iteration: number): IterationMetrics =>
-    ({ runId: 'r', stage, iteration, evaluation: null } as unknown as IterationMetrics);
-  it('puts the RFT evaluation on the RFT record and the final one on the last RL iteration', () => {
-    const rft = { tasks: 1, runs: 5, pass1: 0.2, pass1Sem: 0.1, passK: 0.4, meanSteps: 3, formatErrorRate: 0 };
-    const rl = { ...rft, pass1: 0.7 };
-    const out = withMilestoneEvaluations([m('rft', 0), m('stage1', 1), m('stage1', 3), m('stage1', 2)], { rft, rl });
-    expect(out.map((x) => x.evaluation?.pass1 ?? null)).toEqual([0.2, null, 0.7, null]);
   });
 });

@@ -1,0 +1,54 @@
+import type { Client } from '@temporalio/client';
+import type { TrainingStatus } from '../../core/runStatus';
+import { metricsLine } from './metricsLine';
+import { logLineDue, progressKey, renderProgress } from './render';
+import { sampleProgress } from './sample';
+
+export interface FollowOptions {
+  /** A live bar redrawn in place (a terminal), else plain lines (a log). */
+  tty: boolean;
+  /** In a log: the most time between two lines while the place stays the same. */
+  intervalMs: number;
+  /** Resolves when the run ends. */
+  finished: Promise<unknown>;
+  write(text: string): void;
+}
+
+const TTY_POLL_MS = 2000;
+const LOG_POLL_MS = 5000;
+const STATUS_DEADLINE_MS = 10_000;
+
+/** Reports a run's progress until it ends, and each finished iteration's figures as it comes. */
+export async function followProgress(client: Client, runId: string, options: FollowOptions): Promise<void> {
+  let done = false;
+  void options.finished.then(() => (done = true), () => (done = true));
+  let lastLine: { key: string; at: number } | null = null;
+  let lastMetrics = '';
+  let barShown = false;
+  const pollMs = options.tty ? TTY_POLL_MS : Math.min(options.intervalMs, LOG_POLL_MS);
+  while (!done) {
+    const status = await client
+      .withDeadline(Date.now() + STATUS_DEADLINE_MS, () => client.workflow.getHandle(runId).query<TrainingStatus>('status'))
+      .catch(() => null);
+    if (status) {
+      const metrics = status.lastMetrics;
+      const metricsKey = metrics ? `${metrics.stage}/${metrics.iteration}` : '';
+      if (metrics && metricsKey !== lastMetrics) {
+        lastMetrics = metricsKey;
+        options.write(`${barShown ? '\n' : ''}${metricsLine(metrics)}\n`);
+        barShown = false;
+      }
+      const sample = await sampleProgress(client, status);
+      const now = Date.now();
+      if (options.tty) {
+        options.write(renderProgress(sample, true));
+        barShown = true;
+      } else if (logLineDue(lastLine, sample, now, options.intervalMs)) {
+        options.write(renderProgress(sample, false, new Date(now)));
+        lastLine = { key: progressKey(sample), at: now };
+      }
+    }
+    await Promise.race([options.finished.catch(() => undefined), new Promise((r) => setTimeout(r, pollMs))]);
+  }
+  if (barShown) options.write('\n');
+}
