@@ -140,6 +140,7 @@ export function buildProgram(exit: { code: number }): Command {
     .option('--tasks <file>', 'evaluation tasks (default: the config\'s evalFile)')
     .option('--runs <k>', 'runs per task (default: the config\'s evaluation.runs)', positiveInt)
     .addOption(jsonOption('the evaluation summary'))
+    .addOption(progressIntervalOption())
     .addArgument(overridesArgument())
     .action(async (overrides: string[] | undefined, o) => done(await (await commands.evaluate()).evalCommand({ ...o, overrides: overrides ?? [] })));
 

@@ -6,6 +6,8 @@ import { TASK_QUEUES } from '../../core/taskQueues';
 import { connectClient } from '../client';
 import { DEFAULT_CONFIG } from '../defaultConfig';
 import { loadRunConfig } from '../loadRunConfig';
+import { followRollout } from '../progress/followRollout';
+import { searchAttributes } from '../../workflows/searchAttributes';
 
 export interface EvalOptions {
   config?: string;
@@ -15,6 +17,8 @@ export interface EvalOptions {
   /** The summary as one JSON object on stdout instead of the sentence. */
   json?: boolean;
   overrides?: string[];
+  /** In a log (stderr not a terminal): seconds between two progress lines. */
+  progressInterval?: number;
 }
 
 export interface ScheduleEvalOptions {
@@ -34,18 +38,30 @@ export async function evalCommand(options: EvalOptions): Promise<number> {
   const runs = options.runs ?? config.evaluation.runs;
   const label = `cli-${randomUUID().slice(0, 8)}`;
   const client = await connectClient();
-  const summary = (await client.workflow.execute('evalRun', {
+  const stage = `eval-${label}`;
+  const policyVersion = checkpointVersion(checkpoint);
+  const startedAt = new Date();
+  const handle = await client.workflow.start('evalRun', {
     taskQueue: TASK_QUEUES.orchestrator,
-    workflowId: `${config.runId}/eval-${label}`,
+    workflowId: `${config.runId}/${stage}`,
+    typedSearchAttributes: searchAttributes(config.runId, stage, 0, 'evalRun'),
     args: [{
       config,
       label,
-      policyVersion: checkpointVersion(checkpoint),
+      policyVersion,
       checkpointPath: checkpoint ? path.resolve(checkpoint) : undefined,
       evalFile: tasks ? path.resolve(tasks) : undefined,
       runs,
     }],
-  })) as EvaluationSummary;
+  });
+  const result = handle.result() as Promise<EvaluationSummary>;
+  await followRollout(client, handle, { runId: config.runId, stage, iteration: 0, policyVersion, startedAt }, {
+    tty: process.stderr.isTTY === true,
+    intervalMs: (options.progressInterval ?? 30) * 1000,
+    finished: result,
+    write: (text) => process.stderr.write(text),
+  });
+  const summary = await result;
   await client.connection.close();
   if (options.json) {
     console.log(JSON.stringify(summary));

@@ -120,8 +120,10 @@ describe('trainingRun (real dev server, Docker, CPU policy server, Python traine
 
     const configFile = path.join(tasks.dir, 'full-config.json');
     writeFileSync(configFile, JSON.stringify(smallRunConfig(runId, server.url, modelDir, tasks)));
-    const evaluated = await runProjectAsync('bin/swe-rl', ['eval', '--config', configFile, '--checkpoint', sft.checkpointPath, '--runs', '2']);
+    const evaluated = await runProjectAsync('bin/swe-rl', ['eval', '--config', configFile, '--checkpoint', sft.checkpointPath, '--runs', '2', '--progress-interval', '1']);
     expect(evaluated.status).toBe(0);
+    // In a log (not a terminal) progress is plain lines counting the evaluation's episodes.
+    expect(evaluated.stderr).toMatch(/run \S+: evaluation cli-[0-9a-f]+, [0-2]\/2 episodes/);
     expect(evaluated.stdout).toMatch(/Pass@1 \d+\.\d% \+- \d+\.\d% \(2 runs x 1 tasks\), Pass@2/);
 
     const scheduled = await runProjectAsync('bin/swe-rl', ['schedule-eval', '--config', configFile, '--every', '24h', '--id', `${runId}-eval`]);
