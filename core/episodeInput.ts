@@ -22,6 +22,8 @@ export const policyEndpointSchema = z.strictObject({
   sampling: samplingSchema.omit({ max_tokens: true }),
   requestTimeoutSeconds: z.number().positive(),
   expectedPolicyVersion: z.number().int().min(0).optional(),
+  /** Token-in: prompts sent as token ids (activities/policy/tokenIn.ts); absent in older histories. */
+  tokenIn: z.boolean().optional(),
 });
 
 export const episodeInputSchema = z.strictObject({

@@ -40,6 +40,7 @@ export function sharedEpisodeInput(
       sampling: toRequestSampling(config.sampling),
       requestTimeoutSeconds: config.policyServer.requestTimeoutSeconds,
       expectedPolicyVersion: policyVersion,
+      ...(config.policyServer.tokenIn ? { tokenIn: true } : {}),
     },
     promptStyle: config.agent.promptStyle,
     limits: {

@@ -50,6 +50,8 @@ export const runConfigSchema = z
     policyServer: z.strictObject({
       url: z.url(),
       requestTimeoutSeconds: z.number().positive().default(600),
+      /** Send each turn's prompt as token ids built from the last turn's (/v1/completions), so the trainer trains on the ids sent. */
+      tokenIn: z.boolean().default(false),
     }),
     /** Control runs: rewards are shuffled across the episodes of each rollout, so they carry no information. */
     shuffleRewards: z.boolean().default(false),
@@ -102,6 +104,8 @@ export const runConfigSchema = z
     }),
     trainer: z.strictObject({
       microBatchSize: z.number().int().min(1).default(4),
+      /** Token budget of a micro-batch, its sequences packed into one row without padding; absent: microBatchSize sequences. */
+      microBatchTokens: z.number().int().min(64).optional(),
       maxSequenceTokens: z.number().int().min(64),
       gradClip: z.number().positive().default(1.0),
       weightDecay: z.number().min(0).default(0.1),

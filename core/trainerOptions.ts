@@ -4,6 +4,7 @@ import type { RunConfig } from './runConfig';
 export function sharedTrainerOptions(config: RunConfig): Record<string, number> {
   return {
     micro_batch_size: config.trainer.microBatchSize,
+    ...(config.trainer.microBatchTokens !== undefined ? { micro_batch_tokens: config.trainer.microBatchTokens } : {}),
     max_length: config.trainer.maxSequenceTokens,
     grad_clip: config.trainer.gradClip,
     weight_decay: config.trainer.weightDecay,

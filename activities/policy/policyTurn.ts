@@ -8,6 +8,8 @@ import { readPrompt, readTurns, turnPath, type EpisodeRef } from '../store/episo
 import { readJsonIfExists, writeJsonOnce } from '../store/files';
 import { assertEpisodeSandbox } from '../store/episodeSandbox';
 import { chatCompletion } from './chatCompletion';
+import { tokenInCompletion, type TokenInTurn } from './tokenIn';
+import type { ContextLimitTurn, PolicyTurn } from '../../core/policy/parseCompletion';
 import { withHeartbeat } from '../heartbeat';
 
 export interface PolicyTurnInput extends EpisodeRef {
@@ -26,6 +28,8 @@ export interface PolicyTurnInput extends EpisodeRef {
   requestTimeoutSeconds: number;
   /** The shell state to show in a format-error observation. */
   state: ShellState;
+  /** Send the prompt as token ids built from the previous turn's (config `policy.tokenIn`, tokenIn.ts). */
+  tokenIn?: boolean;
 }
 
 export type PolicyTurnResult =
@@ -65,7 +69,7 @@ export async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResu
   const maxTokens = Math.min(input.maxTokensPerTurn, input.contextTokens - lastPrompt);
   if (maxTokens <= 0) return { status: 'context_limit', message: `the conversation already holds ${lastPrompt} of ${input.contextTokens} tokens` };
 
-  const answer = await withHeartbeat(() => chatCompletion({
+  const request = {
     serverUrl: input.serverUrl,
     model: input.model,
     checkpointPath: input.checkpointPath,
@@ -73,7 +77,15 @@ export async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResu
     sampling: { ...input.sampling, max_tokens: maxTokens },
     expectedPolicyVersion: input.expectedPolicyVersion,
     requestTimeoutSeconds: input.requestTimeoutSeconds,
-  }));
+  };
+  const last = turns.at(-1)?.policy;
+  const answer: PolicyTurn | ContextLimitTurn | TokenInTurn = await withHeartbeat(() => input.tokenIn
+    ? tokenInCompletion({
+      ...request,
+      // each observation is one user message after the reply (conversationMessages)
+      previous: last?.promptTokenIds ? { promptTokenIds: last.promptTokenIds, tokenIds: last.tokenIds, content: last.content, newMessages: 1 } : undefined,
+    })
+    : chatCompletion(request));
   if (answer.status === 'context_limit') return answer;
   if (answer.promptTokenCount + answer.completionTokenCount > input.contextTokens) {
     return { status: 'context_limit', message: `prompt ${answer.promptTokenCount} + reply ${answer.completionTokenCount} tokens exceed ${input.contextTokens}` };
@@ -88,6 +100,7 @@ export async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResu
     finishReason: answer.finishReason,
     policyVersion: answer.policyVersion,
     ...(answer.policyName ? { policy: answer.policyName } : {}),
+    ...('promptTokenIds' in answer ? { promptTokenIds: (answer as TokenInTurn & { promptTokenIds: number[] }).promptTokenIds } : {}),
     action,
     ...(input.sandboxId ? { sandboxId: input.sandboxId } : {}),
     ...(action.kind === 'format_error' ? { observation: renderFormatErrorObservation(action.message, input.state) } : {}),

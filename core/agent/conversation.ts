@@ -17,6 +17,8 @@ export interface PolicyTurnRecord {
   policyVersion: number | null;
   /** The served policy's name when the server said it (`<run>@step-000004`). */
   policy?: string | null;
+  /** Token-in: the prompt ids the server was given (the trainer trains on exactly these). */
+  promptTokenIds?: number[];
   action: ParsedAction;
   /** For format errors the observation is known without running anything. */
   observation?: string;
@@ -60,6 +62,7 @@ export interface TrainingMessage {
   token_ids?: number[];
   logprobs?: number[];
   format_error?: boolean;
+  prompt_token_ids?: number[];
 }
 
 export interface Trajectory {
@@ -84,6 +87,7 @@ export function trajectoryOf(episodeId: string, prompt: EpisodePrompt, turns: Tu
       token_ids: t.policy.tokenIds,
       logprobs: t.policy.logprobs,
       format_error: t.policy.action.kind === 'format_error',
+      ...(t.policy.promptTokenIds ? { prompt_token_ids: t.policy.promptTokenIds } : {}),
     });
     if (t.observation !== null) messages.push({ role: 'user', content: t.observation });
   }

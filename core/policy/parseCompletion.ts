@@ -83,7 +83,9 @@ export function parseCompletion(
 
   const versionFromBody = typeof root.policy_version === 'number' ? root.policy_version : undefined;
   const versionFromHeader = versionHeader !== null && /^\d+$/.test(versionHeader) ? Number(versionHeader) : undefined;
-  const policyName = typeof root.policy === 'string' && root.policy ? root.policy : nameHeader || undefined;
+  // vLLM says the served name only in `model` (its --served-model-name); the CPU server also in `policy`.
+  const servedName = typeof root.model === 'string' && root.model ? root.model : undefined;
+  const policyName = typeof root.policy === 'string' && root.policy ? root.policy : nameHeader || servedName;
   return {
     status: 'ok',
     text,

@@ -31,3 +31,19 @@ def learning_rate(
         progress = min(1.0, (phase_step - warmup_steps) / (total_steps - warmup_steps))
         return min_lr + (peak_lr - min_lr) * 0.5 * (1.0 + math.cos(math.pi * progress))
     raise ValueError(f"schedule must be 'constant' or 'cosine', got {schedule!r}")
+
+
+def apply_hyperparameters(optimizer, step: int, config) -> float:
+    """Sets this step's learning rate and AdamW settings (an OptimConfig) on the optimizer: group 0
+    decays, group 1 (norms, biases) does not. Returns the learning rate."""
+    lr = learning_rate(
+        step, peak_lr=config.lr, warmup_steps=config.warmup_steps, schedule=config.schedule,
+        total_steps=config.total_steps, min_lr=config.min_lr, start_step=config.schedule_start_step,
+    )
+    decay_group, no_decay_group = optimizer.param_groups
+    for group in (decay_group, no_decay_group):
+        group["lr"] = lr
+        group["betas"] = (config.beta1, config.beta2)
+        group["eps"] = config.adam_eps
+    decay_group["weight_decay"] = config.weight_decay
+    return lr

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 from transformers.utils import logging as hf_logging
 
 from .errors import ModelNotFound
+from .long_context.rope_context import extend_context
 
 hf_logging.disable_progress_bar()
 
@@ -41,14 +42,19 @@ def load_tokenizer(path: str | Path):
     return AutoTokenizer.from_pretrained(check_model_dir(path), local_files_only=True)
 
 
-def load_model(path: str | Path, device: str | torch.device | None = None, dtype: torch.dtype | None = None):
+def load_model(path: str | Path, device: str | torch.device | None = None, dtype: torch.dtype | None = None,
+               max_context: int | None = None):
+    """`max_context` beyond the model's length sets YaRN rope scaling (the trainer's and server's shared rule)."""
     model_dir = check_model_dir(path)
     target = resolve_device(device)
+    config = AutoConfig.from_pretrained(model_dir, local_files_only=True)
+    extend_context(config, max_context)
     model = AutoModelForCausalLM.from_pretrained(
-        model_dir, local_files_only=True, dtype=dtype or default_dtype(target)
+        model_dir, config=config, local_files_only=True, dtype=dtype or default_dtype(target)
     )
     return model.to(target).eval()
 
 
-def load_model_and_tokenizer(path: str | Path, device: str | torch.device | None = None, dtype: torch.dtype | None = None):
-    return load_model(path, device, dtype), load_tokenizer(path)
+def load_model_and_tokenizer(path: str | Path, device: str | torch.device | None = None, dtype: torch.dtype | None = None,
+                             max_context: int | None = None):
+    return load_model(path, device, dtype, max_context), load_tokenizer(path)

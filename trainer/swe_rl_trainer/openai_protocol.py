@@ -125,14 +125,12 @@ def _messages(body: dict) -> list[dict[str, str]]:
     return messages
 
 
-def parse_chat_request(body: Any) -> ChatRequest:
-    if not isinstance(body, dict):
-        raise ApiError(400, "the request body must be a JSON object")
+def _sampling_fields(body: dict) -> dict:
+    """The fields /v1/chat/completions and /v1/completions share, validated."""
     if body.get("stream"):
         raise _bad("stream", "streaming is not supported by this server")
     if body.get("n") not in (None, 1):
         raise _bad("n", f"only n=1 is supported, got {body.get('n')!r}")
-    messages = _messages(body)
     max_tokens = _integer(body, "max_completion_tokens", None, 1)
     if max_tokens is None:
         max_tokens = _integer(body, "max_tokens", None, 1)
@@ -159,18 +157,23 @@ def parse_chat_request(body: Any) -> ChatRequest:
     seed = body.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise _bad("seed", f"must be an integer, got {seed!r}")
+    model = body.get("model")
+    if model is not None and not isinstance(model, str):
+        raise _bad("model", "must be a string")
+    return dict(max_tokens=max_tokens, sampling=sampling, seed=seed, stop=stop, stop_token_ids=tuple(stop_token_ids),
+                return_token_ids=_boolean(body, "return_token_ids"), model=model)
+
+
+def parse_chat_request(body: Any) -> ChatRequest:
+    if not isinstance(body, dict):
+        raise ApiError(400, "the request body must be a JSON object")
+    shared = _sampling_fields(body)
+    messages = _messages(body)
     logprobs = _boolean(body, "logprobs")
     top_logprobs = _integer(body, "top_logprobs", 0, 0)
     if top_logprobs and not logprobs:
         raise _bad("top_logprobs", "needs logprobs=true")
-    model = body.get("model")
-    if model is not None and not isinstance(model, str):
-        raise _bad("model", "must be a string")
-    return ChatRequest(
-        messages=messages, max_tokens=max_tokens, sampling=sampling, seed=seed, stop=stop,
-        stop_token_ids=tuple(stop_token_ids), logprobs=logprobs, top_logprobs=top_logprobs,
-        return_token_ids=_boolean(body, "return_token_ids"), model=model,
-    )
+    return ChatRequest(messages=messages, logprobs=logprobs, top_logprobs=top_logprobs, **shared)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ outlives runs and evaluations. The model it starts with is served as --served-mo
 never evicted; others are loaded by name and the least recently used beyond --max-policies go.
 
 Endpoints: GET /health (the loaded names), GET /v1/models (every loaded policy),
+POST /v1/completions (a `prompt` of token ids used verbatim), POST /tokenize, POST /detokenize,
 POST /v1/chat/completions (vLLM-shaped, with `logprobs` and `return_token_ids`; `model` picks the
 policy, absent = the pinned one; answers carry `policy` and `policy_version` and the headers
 X-Policy-Name, X-Policy-Version), POST /admin/load_checkpoint {"path", "policy", "policy_version"?}:
@@ -41,6 +42,9 @@ from .model_io import load_model_and_tokenizer, resolve_device
 from .openai_protocol import (
     ApiError, chat_completion_body, check_policy_name, context_length_error, error_body, model_not_found,
     parse_chat_request, parse_load_request,
+)
+from .serving.token_protocol import (
+    check_vocabulary, completion_body, parse_completion_request, parse_detokenize_request, parse_tokenize_request,
 )
 
 log = logging.getLogger("swe_rl_trainer.policy_server")
@@ -81,7 +85,8 @@ def weights_fingerprint(path: str | Path) -> tuple:
 
 def load_policy(name: str, path: str | Path, policy_version: int, device: torch.device, max_context: int | None) -> LoadedPolicy:
     fingerprint = weights_fingerprint(path)  # before loading: a later rewrite then differs from it
-    model, tokenizer = load_model_and_tokenizer(path, device)
+    # A context beyond the model's gets the same YaRN scaling as the trainer's (rope_context.extend_context).
+    model, tokenizer = load_model_and_tokenizer(path, device, max_context=max_context)
     context = max_context or int(getattr(model.config, "max_position_embeddings", 4096))
     return LoadedPolicy(name, model, tokenizer, policy_version, str(path), context, _eos_token_ids(model, tokenizer), fingerprint)
 
@@ -219,6 +224,43 @@ class PolicyServer:
         body = chat_completion_body(request, result, prompt_ids, policy.tokenizer, policy.name, policy.policy_version)
         return body, policy
 
+    def completion(self, body: Any) -> tuple[dict, LoadedPolicy]:
+        """vLLM's /v1/completions: a prompt given as token ids is used verbatim (token-in/token-out)."""
+        request = parse_completion_request(body)
+        policy = self.registry.get(request.model)
+        if self.script is not None:
+            raise ApiError(400, "a scripted server answers chat completions only", "prompt")
+        if request.prompt_ids is not None:
+            check_vocabulary(request.prompt_ids, int(policy.model.config.vocab_size))
+            prompt_ids = list(request.prompt_ids)
+        else:
+            prompt_ids = policy.tokenizer.encode(request.prompt_text, add_special_tokens=True)
+        room = policy.max_context - len(prompt_ids)
+        if room <= 0 or (request.max_tokens is not None and request.max_tokens > room):
+            raise context_length_error(policy.max_context, len(prompt_ids), request.max_tokens)
+        result = generate(
+            policy.model, policy.tokenizer, prompt_ids,
+            max_tokens=request.max_tokens or 16, params=request.sampling, eos_token_ids=policy.eos_token_ids,
+            stop=request.stop, stop_token_ids=request.stop_token_ids, seed=request.seed, top_logprobs=request.logprobs or 0,
+        )
+        return completion_body(request, result, prompt_ids, policy.tokenizer, policy.name, policy.policy_version), policy
+
+    def tokenize(self, body: Any) -> tuple[dict, LoadedPolicy]:
+        request = parse_tokenize_request(body)
+        policy = self.registry.get(request.model)
+        if request.messages is not None:
+            text = policy.tokenizer.apply_chat_template(request.messages, tokenize=False, add_generation_prompt=request.add_generation_prompt)
+        else:
+            text = request.prompt
+        tokens = policy.tokenizer.encode(text, add_special_tokens=request.add_special_tokens)
+        return {"count": len(tokens), "max_model_len": policy.max_context, "tokens": tokens}, policy
+
+    def detokenize(self, body: Any) -> tuple[dict, LoadedPolicy]:
+        model, tokens = parse_detokenize_request(body)
+        policy = self.registry.get(model)
+        check_vocabulary(tokens, int(policy.model.config.vocab_size))
+        return {"prompt": policy.tokenizer.decode(list(tokens), skip_special_tokens=False, clean_up_tokenization_spaces=False)}, policy
+
     def load_checkpoint(self, body: Any) -> tuple[dict, LoadedPolicy]:
         request = parse_load_request(body)
         policy, loaded = self.registry.load(request.policy, request.path, request.policy_version)
@@ -275,7 +317,10 @@ class PolicyRequestHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         state = self.server_state
-        routes = {"/v1/chat/completions": state.chat_completion, "/admin/load_checkpoint": state.load_checkpoint}
+        routes = {
+            "/v1/chat/completions": state.chat_completion, "/v1/completions": state.completion,
+            "/tokenize": state.tokenize, "/detokenize": state.detokenize, "/admin/load_checkpoint": state.load_checkpoint,
+        }
         route = routes.get(self.path)
         if route is None:
             self._send(404, error_body(404, f"no route POST {self.path}"))

@@ -7,6 +7,9 @@ text, not on a re-tokenisation of the whole conversation, because the policy may
 non-canonical tokenisation of its own output (common for small models), and re-tokenising would
 silently train on ids the policy never produced. Any disagreement raises TemplateMismatch naming
 the episode and turn.
+
+When every assistant turn records the prompt ids the server was given (token-in), those ids are
+the sequence instead (recorded_prompts.py) and this path only counts where it would differ.
 """
 from __future__ import annotations
 
@@ -14,6 +17,9 @@ from dataclasses import dataclass
 
 from .errors import InvalidInput, TemplateMismatch
 from .trajectory_batch import Message, Trajectory
+from .recorded_prompts import (
+    has_recorded_prompts, mismatched_turns, recorded_sequence, retokenised_contexts, without_recorded_prompts,
+)
 
 REPLACEMENT_CHAR = "\ufffd"
 
@@ -25,10 +31,11 @@ class TrainingSequence:
     loss_mask: list[int]
     old_logprobs: list[float]
     advantage: float
-    truncated_tokens: int = 0
     # The trainer's own log-probs of the same tokens under the sampling weights (old_logprobs =
     # "trainer"); None when the sampler's are the old log-probs.
     trainer_old_logprobs: list[float] | None = None
+    # Token-in: assistant turns whose recorded prompt ids differ from re-tokenising the chat.
+    prompt_mismatch_turns: int = 0
 
     @property
     def num_action_tokens(self) -> int:
@@ -90,8 +97,10 @@ def build_sequence(
     *,
     vocab_size: int,
     mask_format_errors: bool,
-    max_length: int | None = None,
 ) -> TrainingSequence:
+    """The whole trajectory, never cut: the trainer excludes (and counts) one over its context."""
+    if has_recorded_prompts(trajectory):
+        return _from_recorded_prompts(trajectory, tokenizer, vocab_size=vocab_size, mask_format_errors=mask_format_errors)
     specials = special_token_ids(tokenizer)
     history = [{"role": m.role, "content": m.content} for m in trajectory.messages]
     ids: list[int] = []
@@ -131,15 +140,28 @@ def build_sequence(
         if out_of_vocab:
             raise InvalidInput(f"{trajectory.where()}: the tokenizer produced id {out_of_vocab[0]} outside the model's vocabulary")
 
-    truncated = 0
-    if max_length is not None and len(ids) > max_length:
-        truncated = len(ids) - max_length
-        ids, mask, old = ids[:max_length], mask[:max_length], old[:max_length]
     return TrainingSequence(
         episode_id=trajectory.episode_id,
         input_ids=ids,
         loss_mask=mask,
         old_logprobs=old,
         advantage=trajectory.advantage if trajectory.advantage is not None else 0.0,
-        truncated_tokens=truncated,
+    )
+
+
+def _from_recorded_prompts(trajectory: Trajectory, tokenizer, *, vocab_size: int, mask_format_errors: bool) -> TrainingSequence:
+    """The ids the server was given, verbatim; the chat-template path only counts where it would differ."""
+    recorded = recorded_sequence(trajectory, vocab_size=vocab_size, mask_format_errors=mask_format_errors)
+    try:
+        text_path = build_sequence(without_recorded_prompts(trajectory), tokenizer, vocab_size=vocab_size, mask_format_errors=False)
+        retokenised = retokenised_contexts(text_path.input_ids, trajectory)
+    except TemplateMismatch:
+        retokenised = None
+    return TrainingSequence(
+        episode_id=trajectory.episode_id,
+        input_ids=recorded.input_ids,
+        loss_mask=recorded.loss_mask,
+        old_logprobs=recorded.old_logprobs,
+        advantage=trajectory.advantage if trajectory.advantage is not None else 0.0,
+        prompt_mismatch_turns=mismatched_turns(recorded.contexts, retokenised),
     )

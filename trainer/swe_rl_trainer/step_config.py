@@ -25,9 +25,10 @@ class OptimConfig:
     beta2: float = 0.999
     adam_eps: float = 1e-8
     grad_clip: float = 1.0
-    micro_batch_size: int = 4
-    max_length: int | None = None  # None: the model's context length
-    gradient_checkpointing: bool = False
+    micro_batch_size: int = 4  # sequences per micro-batch, unless micro_batch_tokens is set
+    micro_batch_tokens: int | None = None  # token budget of a micro-batch (its sequences packed into one row)
+    max_length: int | None = None  # None: the model's context length; longer sequences are excluded
+    gradient_checkpointing: bool | None = None  # None: on for contexts of 8192 tokens or more
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,10 +85,12 @@ def _validate(config: OptimConfig) -> None:
     _number("adam_eps", config.adam_eps, minimum=0.0, exclusive=True)
     _number("grad_clip", config.grad_clip, minimum=0.0, exclusive=True)
     _integer("micro_batch_size", config.micro_batch_size, minimum=1)
+    if config.micro_batch_tokens is not None:
+        _integer("micro_batch_tokens", config.micro_batch_tokens, minimum=2)
     if config.max_length is not None:
         _integer("max_length", config.max_length, minimum=2)
-    if not isinstance(config.gradient_checkpointing, bool):
-        raise InvalidInput(f"config.gradient_checkpointing must be a boolean, got {config.gradient_checkpointing!r}")
+    if config.gradient_checkpointing is not None and not isinstance(config.gradient_checkpointing, bool):
+        raise InvalidInput(f"config.gradient_checkpointing must be a boolean or null, got {config.gradient_checkpointing!r}")
     if isinstance(config, DapoConfig):
         _number("eps_low", config.eps_low, minimum=0.0)
         if config.eps_low >= 1.0:

@@ -30,11 +30,17 @@ from typing import Callable
 import torch
 
 from . import checkpoints
-from .batching import collate, split_into_micro_batches
+from .batching import collate
+from .distributed.launch import configured_world_size
 from .durable import write_json_atomic
 from .errors import InvalidInput, StepOutOfOrder
-from .losses import dapo_loss, sft_loss, token_logprobs
-from .lr_schedule import learning_rate
+from .losses import dapo_loss, sft_loss
+from .long_context.activation_checkpointing import set_activation_checkpointing, wants_checkpointing
+from .long_context.context_limit import ContextSplit, split_by_context
+from .long_context.packed_logprobs import action_logprobs_values, padded_action_logprobs
+from .long_context.packing import group_by_count, group_by_token_budget
+from .long_context.rope_context import extend_model_context
+from .lr_schedule import apply_hyperparameters
 from .model_io import check_model_dir, load_model, load_tokenizer, resolve_device
 from .sequence_builder import TrainingSequence, build_sequence
 from .step_config import DapoConfig, OptimConfig, parse_config
@@ -65,6 +71,14 @@ def build_optimizer(model: torch.nn.Module) -> torch.optim.AdamW:
 
 
 class Trainer:
+    def __new__(cls, *args, **kwargs):
+        # SWE_RL_TRAINER_WORLD_SIZE > 1: the run trains in torchrun ranks, one step job per step.
+        if cls is Trainer and configured_world_size() > 1:
+            from .distributed.job_trainer import JobTrainer
+
+            return super().__new__(JobTrainer)
+        return super().__new__(cls)
+
     def __init__(self, run_id: str, runs_dir: str | Path, model_path: str | Path, device: str | None = None):
         self.run_id = check_run_id(run_id)
         self.run_dir = Path(runs_dir) / run_id
@@ -198,16 +212,21 @@ class Trainer:
 
     def load_sequences(self, kind: str, batch_path: str | Path, config: OptimConfig) -> list[TrainingSequence]:
         """Reads, validates and tokenises a batch; raises InvalidInput before any gradient is computed."""
+        return self._load_within_context(kind, batch_path, config).kept
+
+    def _load_within_context(self, kind: str, batch_path: str | Path, config: OptimConfig) -> ContextSplit:
+        """The batch's sequences, those longer than the context (config.max_length) set aside, never cut."""
         trajectories = load_batch(batch_path, require_advantage=(kind == "dapo"))
-        max_length = min(config.max_length or self.context_length, self.context_length)
+        if extend_model_context(self.model, config.max_length):
+            log.info("run %s: context %d exceeds the model's; YaRN rope scaling set", self.run_id, config.max_length)
         sequences = [
-            build_sequence(t, self.tokenizer, vocab_size=self.vocab_size,
-                           mask_format_errors=(kind == "sft"), max_length=max_length)
+            build_sequence(t, self.tokenizer, vocab_size=self.vocab_size, mask_format_errors=(kind == "sft"))
             for t in trajectories
         ]
+        split = split_by_context(sequences, config.max_length or self.context_length)
         if isinstance(config, DapoConfig) and config.old_logprobs == "trainer":
-            sequences = self._with_trainer_old_logprobs(batch_path, sequences)
-        return sequences
+            split = dataclasses.replace(split, kept=self._with_trainer_old_logprobs(batch_path, split.kept))
+        return split
 
     # ---- old log-probs recomputed by the trainer (old_logprobs "trainer") --------------------
 
@@ -240,11 +259,8 @@ class Trainer:
 
     @torch.no_grad()
     def _action_logprobs(self, sequence: TrainingSequence) -> list[float]:
-        batch = collate([sequence], self.tokenizer.pad_token_id or 0, self.device)
         with self._autocast():
-            logits = self.model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False).logits
-        logp = token_logprobs(logits[:, :-1], batch.input_ids[:, 1:])[0]
-        return logp[batch.loss_mask[0, 1:].bool()].tolist()
+            return action_logprobs_values(self.model, [sequence], self.device).tolist()
 
     def _with_trainer_old_logprobs(self, batch_path, sequences: list[TrainingSequence]) -> list[TrainingSequence]:
         target = self.trainer_logprobs_path(batch_path)
@@ -264,29 +280,26 @@ class Trainer:
         return out
 
     def _set_hyperparameters(self, step: int, config: OptimConfig) -> float:
-        lr = learning_rate(
-            step, peak_lr=config.lr, warmup_steps=config.warmup_steps, schedule=config.schedule,
-            total_steps=config.total_steps, min_lr=config.min_lr, start_step=config.schedule_start_step,
-        )
-        decay_group, no_decay_group = self.optimizer.param_groups
-        for group in (decay_group, no_decay_group):
-            group["lr"] = lr
-            group["betas"] = (config.beta1, config.beta2)
-            group["eps"] = config.adam_eps
-        decay_group["weight_decay"] = config.weight_decay
-        return lr
+        return apply_hyperparameters(self.optimizer, step, config)
 
     def _autocast(self):
         if self.device.type == "cuda":
             return torch.autocast("cuda", dtype=torch.bfloat16)
         return nullcontext()
 
-    def _reference_logprobs(self, input_ids, attention_mask) -> torch.Tensor:
+    def _reference_logprobs(self, sequences: list[TrainingSequence], mask: torch.Tensor) -> torch.Tensor:
         if self._reference_model is None:
-            self._reference_model = load_model(self.model_path, self.device, torch.float32).requires_grad_(False)
+            self._reference_model = load_model(
+                self.model_path, self.device, torch.float32, max_context=self.context_length
+            ).requires_grad_(False)
         with torch.no_grad(), self._autocast():
-            logits = self._reference_model(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits
-        return token_logprobs(logits[:, :-1], input_ids[:, 1:])
+            return padded_action_logprobs(self._reference_model, sequences, mask)
+
+    @staticmethod
+    def micro_batches(sequences: list[TrainingSequence], config: OptimConfig) -> list[list[TrainingSequence]]:
+        if config.micro_batch_tokens is not None:
+            return group_by_token_budget(sequences, config.micro_batch_tokens)
+        return group_by_count(sequences, config.micro_batch_size)
 
     def accumulate_gradients(
         self, kind: str, sequences: list[TrainingSequence], config: OptimConfig, progress: Progress | None = None
@@ -294,23 +307,27 @@ class Trainer:
         """Forward and backward over micro-batches; leaves the whole batch's gradient in .grad.
 
         Each micro-batch's loss is normalised by the action-token (or sequence) count of the whole
-        batch, so the summed gradient is exactly the gradient of the full-batch loss.
+        batch, so the summed gradient is exactly the gradient of the full-batch loss. A micro-batch
+        is one packed row; log-probs are computed only where the next token is an action token.
         """
         num_tokens = sum(s.num_action_tokens for s in sequences)
         num_sequences = sum(1 for s in sequences if s.num_action_tokens > 0)
-        chunks = split_into_micro_batches(sequences, config.micro_batch_size)
+        chunks = self.micro_batches(sequences, config)
         sums: dict[str, float] = defaultdict(float)
         for index, chunk in enumerate(chunks):
             batch = collate(chunk, self.tokenizer.pad_token_id or 0, self.device)
-            with self._autocast():
-                logits = self.model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False).logits
-            logp = token_logprobs(logits[:, :-1], batch.input_ids[:, 1:])
             mask = batch.loss_mask[:, 1:]
+            if not mask.any():  # nothing to train on: no forward at all
+                if progress:
+                    progress(index + 1, len(chunks))
+                continue
+            with self._autocast():
+                logp = padded_action_logprobs(self.model, chunk, mask)
             if kind == "sft":
                 out = sft_loss(logp, mask, num_tokens)
             else:
                 assert isinstance(config, DapoConfig)
-                ref = self._reference_logprobs(batch.input_ids, batch.attention_mask) if config.kl_coef else None
+                ref = self._reference_logprobs(chunk, mask) if config.kl_coef else None
                 out = dapo_loss(
                     logp, batch.old_logprobs[:, 1:], batch.advantages, mask,
                     eps_low=config.eps_low, eps_high=config.eps_high, aggregation=config.aggregation,
@@ -324,7 +341,7 @@ class Trainer:
             for name, value in out.metrics.items():
                 # Normalised metrics add up across micro-batches; maxima combine by max.
                 sums[name] = max(sums.get(name, float("-inf")), value.item()) if name.endswith("_max") else sums[name] + value.item()
-            del logits, logp, out
+            del logp, out
             if progress:
                 progress(index + 1, len(chunks))
         sums["micro_batches"] = len(chunks)
@@ -333,23 +350,22 @@ class Trainer:
     def _apply(self, kind: str, step: int, batch_path: str, config: OptimConfig, progress, *, record: bool) -> dict:
         started = time.monotonic()
         log.info("run %s: %s %s step %d", self.run_id, "applying" if record else "replaying", kind, step)
-        sequences = self.load_sequences(kind, batch_path, config)  # all validation happens before any gradient
+        split = self._load_within_context(kind, batch_path, config)  # all validation happens before any gradient
+        sequences = split.kept
         num_tokens = sum(s.num_action_tokens for s in sequences)
         if num_tokens == 0:
             raise InvalidInput(
                 f"batch {batch_path!r} has no action tokens to train on"
-                + (" (every assistant turn is a format error)" if kind == "sft" else "")
+                + (" (every assistant turn is a format error)" if kind == "sft" and not split.excluded else "")
+                + (f" ({len(split.excluded)} sequence(s) longer than the context of {config.max_length or self.context_length} "
+                   "tokens were excluded)" if split.excluded else "")
             )
         lr = self._set_hyperparameters(step, config)
         previous = self.ledger.read(step - 1)
         # Switching between SFT and DAPO starts a new phase: RL starts from the RFT weights with a
         # fresh optimizer, so SFT's momentum does not keep pushing every sampled token up.
         reset_optimizer = previous is not None and previous.kind != kind
-        if config.gradient_checkpointing != self.model.is_activation_checkpointing:
-            if config.gradient_checkpointing:
-                self.model.activation_checkpointing_enable()
-            else:
-                self.model.activation_checkpointing_disable()
+        set_activation_checkpointing(self.model, wants_checkpointing(config.gradient_checkpointing, self.context_length))
 
         self.optimizer.zero_grad(set_to_none=True)
         try:
@@ -365,12 +381,15 @@ class Trainer:
                 "grad_norm": grad_norm, "lr": lr,
                 "num_sequences": len(sequences), "num_action_tokens": int(num_tokens),
                 "num_tokens": sum(len(s.input_ids) for s in sequences),
-                "truncated_sequences": sum(1 for s in sequences if s.truncated_tokens),
-                "truncated_tokens": sum(s.truncated_tokens for s in sequences),
+                **split.metrics(),
+                "prompt_mismatch_turns": sum(s.prompt_mismatch_turns for s in sequences),  # token-in vs re-tokenised chat
                 "duration_s": round(time.monotonic() - started, 3),
             }
             if kind == "dapo":
                 result["advantage_mean"] = sum(s.advantage for s in sequences) / len(sequences)
+            if split.excluded:
+                log.warning("run %s step %d: %d sequence(s) over the context of %d tokens excluded",
+                            self.run_id, step, len(split.excluded), config.max_length or self.context_length)
             if record:
                 self.ledger.write(StepRecord(step, kind, batch_path, config.to_dict(), result))
         except BaseException:

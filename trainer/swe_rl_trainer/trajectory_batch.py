@@ -3,7 +3,8 @@
     {"episode_id": str, "advantage": float (DAPO only),
      "messages": [{"role": "system"|"user"|"tool", "content": str},
                   {"role": "assistant", "content": str, "token_ids": [int], "logprobs": [float],
-                   "format_error": bool}, ...]}
+                   "format_error": bool, "prompt_token_ids"?: [int]}, ...]}
+    (prompt_token_ids: the ids the server was given as that turn's prompt, when sent as token ids)
 
 Every error names the line, the episode and the field, so a bad batch can be fixed at its source.
 """
@@ -27,6 +28,8 @@ class Message:
     token_ids: tuple[int, ...] = ()
     logprobs: tuple[float, ...] | None = None
     format_error: bool = False
+    # The ids the server was given as this turn's prompt (token-in); None when it got the chat.
+    prompt_token_ids: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,11 @@ def _parse_message(raw: Any, index: int, where: str, require_logprobs: bool) -> 
     format_error = raw.get("format_error", False)
     if not isinstance(format_error, bool):
         raise InvalidInput(f"{where}: {field}.format_error must be a boolean")
-    return Message(role, content, tuple(token_ids), logprobs, format_error)
+    prompt_token_ids = raw.get("prompt_token_ids")
+    if prompt_token_ids is not None and (not isinstance(prompt_token_ids, list) or not all(_is_int(t) for t in prompt_token_ids)):
+        raise InvalidInput(f"{where}: {field}.prompt_token_ids must be a list of integers (the ids the server was given)")
+    return Message(role, content, tuple(token_ids), logprobs, format_error,
+                   tuple(prompt_token_ids) if prompt_token_ids is not None else None)
 
 
 def parse_trajectory(raw: Any, line: int, *, require_advantage: bool) -> Trajectory:

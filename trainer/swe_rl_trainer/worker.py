@@ -11,9 +11,12 @@ checkpoints travel as paths in the artifact store.
     save_checkpoint       {"run_id", "step", "runs_dir", "model_path", "milestone"?, "keep_last"?}
                           -> {"path", "step", "removed_steps"} (retention: the newest keep_last and
                           the milestones stay)
-    publish_checkpoint    {"checkpoint_path", "policy_server_url", "policy_version", "policy"?}
-                          -> {"policy_version", "policy"}: the server serves the checkpoint under
-                          the name `<run>@step-N` (derived from the path when "policy" is absent)
+    publish_checkpoint    {"checkpoint_path", "policy_server_url", "policy_version", "policy"?,
+                           "route"?, "publish_url"?} -> {"policy_version", "policy"}: the
+                          server serves the checkpoint under the name `<run>@step-N` (derived from
+                          the path when "policy" is absent), checked on its /v1/models; route
+                          load | restart | reload (default SWE_RL_PUBLISH_ROUTE, else load),
+                          serving/publish_routes.py
     acquire_run           {"run_id", "runs_dir", "model_path"} -> {"task_queue", "worker_id", "step"}:
                           on the shared queue; the trainer that holds the run (this one if the run
                           was free: it loads checkpoint + replays the ledger) and the queue it
@@ -53,7 +56,8 @@ from temporalio.worker import Worker
 from .errors import InvalidInput
 from .heartbeats import PhaseHeartbeat
 from .policy_client import PublishRejected
-from .policy_client import publish_checkpoint as post_checkpoint
+from .serving.publish_routes import publish as publish_by_route, resolve_route
+from .distributed.launch import configured_world_size
 from .rollback import roll_back
 from .trainer import Trainer
 from .trainer_registry import RunHeldElsewhere, TrainerRegistry, process_identity
@@ -135,6 +139,8 @@ def trainer_info() -> dict:
         "torch": torch.__version__,
         "device": device,
         "worker_pid": os.getpid(),
+        # Above 1, each step is a torchrun job over that many ranks (distributed/job_trainer.py).
+        "world_size": configured_world_size(),
     }
 
 
@@ -199,12 +205,13 @@ def publish_checkpoint(request: dict) -> dict:
     version = _field(request, "policy_version", int, "publish_checkpoint")
     name = _field(request, "policy", str, "publish_checkpoint") if "policy" in request else checkpoint_policy_name(checkpoint_path)
     try:
-        with PhaseHeartbeat(policy_version=version, policy=name) as beat:
-            beat.phase("publish")  # the server loads the weights before it answers
-            answer = post_checkpoint(url, checkpoint_path, name, version)
+        route, publish_url = resolve_route(request.get("route"), request.get("publish_url"), url)
+        with PhaseHeartbeat(policy_version=version, policy=name, route=route) as beat:
+            beat.phase("publish")  # the server loads (or restarts on) the weights before it answers
+            answer = publish_by_route(route, publish_url, url, checkpoint_path, name, version)
     except PublishRejected as error:
         raise ApplicationError(str(error), type="PublishRejected", non_retryable=True) from error
-    return {"policy_version": int(answer.get("policy_version", version)), "policy": answer.get("policy", name)}
+    return {"policy_version": answer["policy_version"], "policy": answer["policy"]}
 
 
 def checkpoint_policy_name(path: str) -> str:

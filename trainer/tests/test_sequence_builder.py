@@ -6,10 +6,10 @@ from swe_rl_trainer.sequence_builder import build_sequence
 from swe_rl_trainer.trajectory_batch import parse_trajectory
 
 
-def build(tokenizer, raw, *, sft=False, max_length=None, vocab_size=None):
+def build(tokenizer, raw, *, sft=False, vocab_size=None):
     return build_sequence(
         parse_trajectory(raw, 1, require_advantage=not sft), tokenizer,
-        vocab_size=vocab_size or len(tokenizer), mask_format_errors=sft, max_length=max_length,
+        vocab_size=vocab_size or len(tokenizer), mask_format_errors=sft,
     )
 
 
@@ -83,15 +83,6 @@ def test_a_template_that_rewrites_history_is_a_mismatch_naming_episode_and_turn(
     raw = simple_trajectory(rewriting, "ep-7", "task", ["ls", "submit"])
     with pytest.raises(TemplateMismatch, match=r"episode 'ep-7', turn messages\[4\]: the chat template does not reproduce"):
         build(rewriting, raw)
-
-
-def test_truncation_is_explicit_and_reported(tokenizer):
-    raw = simple_trajectory(tokenizer, "ep-1", "task", ["ls -la", "cat setup.py"])
-    full = build(tokenizer, raw)
-    cut = build(tokenizer, raw, max_length=len(full.input_ids) - 3)
-    assert cut.truncated_tokens == 3
-    assert cut.input_ids == full.input_ids[:-3] and cut.loss_mask == full.loss_mask[:-3]
-    assert full.truncated_tokens == 0
 
 
 def test_ids_outside_the_vocabulary_are_refused(tokenizer):

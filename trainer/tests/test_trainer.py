@@ -126,13 +126,13 @@ def test_bad_config_is_refused_before_anything_changes(tmp_path, tiny_model_dir,
     assert weights_digest(trainer) == before and trainer.ledger.last_step() == 0
 
 
-def test_truncation_is_reported_in_the_step_result(tmp_path, tiny_model_dir, batch):
+def test_a_sequence_over_the_context_is_excluded_and_counted_never_cut(tmp_path, tiny_model_dir, batch):
     trainer = new_trainer(tmp_path, tiny_model_dir)
     lengths = sorted(len(s.input_ids) for s in trainer.load_sequences("dapo", batch, parse_config("dapo", {})))
     assert lengths[-1] - 5 > lengths[-2]
     result = trainer.dapo_step(1, batch, {**FAST, "max_length": lengths[-1] - 5})
-    assert (result["truncated_sequences"], result["truncated_tokens"]) == (1, 5)
-    assert result["num_tokens"] == sum(lengths) - 5
+    assert (result["excluded_overlong"], result["excluded_overlong_tokens"]) == (1, lengths[-1])
+    assert result["num_sequences"] == 3 and result["num_tokens"] == sum(lengths[:-1])
 
 
 def test_a_restarted_trainer_replays_recorded_steps_after_its_latest_checkpoint(tmp_path, tiny_model_dir, batch):

@@ -53,12 +53,13 @@ describe('parseCompletion', () => {
     expect(parseCompletion('srv', vllmResponse({ logprobs, token_ids: [1, 2] }), sampling, null, 8).policyVersion).toBe(8);
   });
 
-  it('reads the policy name from the body, else the X-Policy-Name header; vLLM says none', () => {
+  it('reads the policy name from the body, else the X-Policy-Name header, else vLLM\'s served `model`', () => {
     const body = vllmResponse({ logprobs, token_ids: [1, 2] }, { policy: 'run-a@step-000004' });
     expect(parseCompletion('srv', body, sampling, null, undefined, 'other').policyName).toBe('run-a@step-000004');
     const plain = vllmResponse({ logprobs, token_ids: [1, 2] });
     expect(parseCompletion('srv', plain, sampling, null, undefined, 'run-b@step-000001').policyName).toBe('run-b@step-000001');
-    expect(parseCompletion('srv', plain, sampling, null)).not.toHaveProperty('policyName');
+    expect(parseCompletion('srv', plain, sampling, null).policyName).toBe('policy'); // vLLM's --served-model-name
+    expect(parseCompletion('srv', { ...plain, model: undefined }, sampling, null)).not.toHaveProperty('policyName');
   });
 
   it('names the server and the missing field', () => {

@@ -1,0 +1,1 @@
+"""Long sequences within memory: chunked action log-probs, packing, the context limit and YaRN."""

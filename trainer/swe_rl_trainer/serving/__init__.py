@@ -1,0 +1,1 @@
+"""How a published checkpoint reaches the serving process (the CPU policy server or vLLM)."""
