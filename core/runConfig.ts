@@ -1,3 +1,4 @@
+import { publishRouteSchema } from './policy/publishRoute';
 import { z } from 'zod';
 import { promptStyleSchema } from './agent/promptStyle';
 import { DEFAULT_RUN_SAMPLING, runSamplingSchema } from './config/runSampling';
@@ -52,6 +53,13 @@ export const runConfigSchema = z
       requestTimeoutSeconds: z.number().positive().default(600),
       /** Send each turn's prompt as token ids built from the last turn's (/v1/completions), so the trainer trains on the ids sent. */
       tokenIn: z.boolean().default(false),
+      /** How checkpoints reach the server: load (the CPU server), restart (a restart supervisor, for vLLM), reload (vLLM's reload endpoints). */
+      publishRoute: publishRouteSchema.default('load'),
+      /** The restart supervisor's control URL (trainer/swe_rl_trainer/serving/restart_supervisor.py); required by `restart`. */
+      publishUrl: z.url().optional(),
+    }).refine((s) => s.publishRoute !== 'restart' || s.publishUrl !== undefined, {
+      message: 'publishRoute restart needs publishUrl (the restart supervisor\'s control URL)',
+      path: ['publishUrl'],
     }),
     /** Control runs: rewards are shuffled across the episodes of each rollout, so they carry no information. */
     shuffleRewards: z.boolean().default(false),

@@ -1,3 +1,4 @@
+import { publishRouteSchema } from './policy/publishRoute';
 import { z } from 'zod';
 
 /** One optimizer step: its number in the run's step ledger and its batch file (one mini-batch). */
@@ -17,6 +18,8 @@ export const trainStepsInputSchema = z
     config: z.record(z.string(), z.unknown()).default({}),
     /** Publish the checkpoint of the last step to this policy server as version `step`. */
     policyServerUrl: z.url().optional(),
+    /** How the checkpoint is published (core/policy/publishRoute.ts); absent: the server's own load. */
+    publishRoute: z.strictObject({ route: publishRouteSchema.optional(), publish_url: z.url().optional() }).optional(),
     /** Retention after the checkpoint: the newest N stay, besides the milestones. */
     keepCheckpoints: z.number().int().min(1).optional(),
     /** The checkpoint ends RFT or a stage: retention never removes it. */

@@ -1,3 +1,4 @@
+import { publishRouteFields } from '../core/policy/publishRoute';
 import { log, patched, setHandler, workflowInfo, type ActivityFailure } from '@temporalio/workflow';
 import { activityFailureKind } from './describeFailure';
 import { z } from 'zod';
@@ -39,7 +40,7 @@ export async function evalRun(rawInput: unknown): Promise<EvaluationSummary> {
   if (input.checkpointPath) {
     const policy = checkpointPolicyName(input.checkpointPath);
     try {
-      await trainer.publish_checkpoint({ checkpoint_path: input.checkpointPath, policy_server_url: config.policyServer.url, policy_version: input.policyVersion, policy });
+      await trainer.publish_checkpoint({ checkpoint_path: input.checkpointPath, policy_server_url: config.policyServer.url, policy_version: input.policyVersion, policy, ...publishRouteFields(config.policyServer) });
     } catch (err) {
       // Refused (the name is served from another path): the episodes' own load is refused too and
       // each ends as a counted, typed failure, so the evaluation reports it instead of failing its run.

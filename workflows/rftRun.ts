@@ -1,3 +1,4 @@
+import { publishRouteFields } from '../core/policy/publishRoute';
 import { executeChild, patched, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
@@ -102,6 +103,7 @@ export async function rftRun(rawInput: unknown): Promise<RftResult> {
           ...sharedTrainerOptions(config),
         },
         policyServerUrl: config.policyServer.url,
+        publishRoute: publishRouteFields(config.policyServer),
         keepCheckpoints: config.trainer.keepCheckpoints,
         trainerTimeouts: trainerTimeouts(config),
         milestone: true,

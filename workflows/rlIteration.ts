@@ -1,3 +1,4 @@
+import { publishRouteFields } from '../core/policy/publishRoute';
 import { ApplicationFailure, defineQuery, executeChild, patched, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
@@ -133,6 +134,7 @@ export async function rlIteration(rawInput: unknown): Promise<RlIterationResult>
           ...sharedTrainerOptions(config),
         },
         policyServerUrl: config.policyServer.url,
+        publishRoute: publishRouteFields(config.policyServer),
         keepCheckpoints: config.trainer.keepCheckpoints,
         trainerTimeouts: trainerTimeouts(config),
         milestone: input.milestone,

@@ -69,7 +69,7 @@ async function runSteps(input: Parsed, call: Call, namedPolicy: boolean): Promis
   let publishError: string | undefined;
   if (input.policyServerUrl) {
     const url = input.policyServerUrl;
-    const publish = { checkpoint_path: checkpoint.path, policy_server_url: url, policy_version: last, ...(namedPolicy ? { policy: policyName(input.runId, last) } : {}) };
+    const publish = { checkpoint_path: checkpoint.path, policy_server_url: url, policy_version: last, ...(namedPolicy ? { policy: policyName(input.runId, last) } : {}), ...input.publishRoute };
     try {
       policyVersion = (await call((t) => t.publish_checkpoint(publish))).policy_version;
     } catch (err) {

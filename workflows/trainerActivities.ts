@@ -34,7 +34,7 @@ export interface TrainerActivities {
   dapo_step(request: StepRequest): Promise<StepMetrics>;
   recompute_logprobs(request: { run_id: string; at_step: number; batch_path: string; model_path: string; runs_dir: string; config: Record<string, unknown> }): Promise<{ recomputed: boolean; path: string }>;
   save_checkpoint(request: { run_id: string; step: number; runs_dir: string; model_path: string; milestone?: boolean; keep_last?: number }): Promise<{ path: string; step: number; removed_steps?: number[] }>;
-  publish_checkpoint(request: { checkpoint_path: string; policy_server_url: string; policy_version: number; policy?: string }): Promise<{ policy_version: number; policy?: string }>;
+  publish_checkpoint(request: { checkpoint_path: string; policy_server_url: string; policy_version: number; policy?: string; route?: string; publish_url?: string }): Promise<{ policy_version: number; policy?: string }>;
   /** On the shared queue: the process holding the run (taking it when free) and its own queue. */
   acquire_run(request: { run_id: string; runs_dir: string; model_path: string }): Promise<{ task_queue: string; worker_id: string; step: number | null }>;
   /** A resumed run: steps and checkpoints past to_step are moved aside and the weights reloaded. */
