@@ -16,3 +16,12 @@ class TemplateMismatch(InvalidInput):
 
 class StepOutOfOrder(InvalidInput):
     """A training step number that skips ahead, goes back, or conflicts with a recorded step."""
+
+
+def require_sampling_step(run_id: str, step: int, at_step: int, batch_path) -> None:
+    """Old log-probs of a batch are computed under the weights that sampled it, at step `at_step`."""
+    if step != at_step:
+        raise StepOutOfOrder(
+            f"run {run_id}: old log-probs of {batch_path} must be computed at step {at_step}; "
+            f"the weights are at step {step}"
+        )

@@ -33,7 +33,7 @@ from . import checkpoints
 from .batching import collate
 from .distributed.launch import configured_world_size
 from .durable import write_json_atomic
-from .errors import InvalidInput, StepOutOfOrder
+from .errors import InvalidInput, StepOutOfOrder, require_sampling_step
 from .losses import dapo_loss, sft_loss
 from .long_context.activation_checkpointing import set_activation_checkpointing, wants_checkpointing
 from .long_context.context_limit import ContextSplit, split_by_context
@@ -246,16 +246,15 @@ class Trainer:
             return {"recomputed": False, "path": str(target)}
         with self.lock:
             self._check_usable()
-            if self.step != at_step:
-                raise StepOutOfOrder(
-                    f"run {self.run_id}: old log-probs of {batch_path} must be computed at step {at_step}; "
-                    f"the weights are at step {self.step}"
-                )
-            config = parse_config("dapo", {**(raw_config or {}), "old_logprobs": "sampler"})
-            sequences = self.load_sequences("dapo", batch_path, config)
-            found = {s.episode_id: self._action_logprobs(s) for s in sequences}
-            write_json_atomic(target, {"at_step": at_step, "logprobs": found})
+            require_sampling_step(self.run_id, self.step, at_step, batch_path)
+            self._write_old_logprobs(batch_path, at_step, raw_config, target)
         return {"recomputed": True, "path": str(target)}
+
+    def _write_old_logprobs(self, batch_path, at_step: int, raw_config: dict | None, target: Path) -> None:
+        config = parse_config("dapo", {**(raw_config or {}), "old_logprobs": "sampler"})
+        sequences = self.load_sequences("dapo", batch_path, config)
+        found = {s.episode_id: self._action_logprobs(s) for s in sequences}
+        write_json_atomic(target, {"at_step": at_step, "logprobs": found})
 
     @torch.no_grad()
     def _action_logprobs(self, sequence: TrainingSequence) -> list[float]:

@@ -32,3 +32,18 @@ def write_batch(path, trajectories):
     path = Path(path)
     path.write_text("".join(json.dumps(t) + "\n" for t in trajectories), encoding="utf-8")
     return str(path)
+
+
+MIXED_TRAJECTORIES = [
+    ("ep-1", "Fix the parser.", ["ls -la", "submit"], 1.0),
+    ("ep-2", "Add a test.", ["cat setup.py"], -1.0),
+    ("ep-3", "Why does it crash?", ["grep -rn split src", "python -m pytest", "submit"], 0.5),
+    ("ep-4", "Rename the function.", ["git diff"], -0.5),
+    ("ep-5", "Run the tests.", ["pytest -q"], 0.25),
+]
+
+
+def mixed_batch(tokenizer, path, count=len(MIXED_TRAJECTORIES)):
+    """A batch of the first `count` short trajectories, with mixed advantages."""
+    return write_batch(path, [simple_trajectory(tokenizer, e, task, replies, advantage=a)
+                              for e, task, replies, a in MIXED_TRAJECTORIES[:count]])

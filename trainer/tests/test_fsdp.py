@@ -11,7 +11,7 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM
 
-from batch_helpers import simple_trajectory, write_batch
+from batch_helpers import mixed_batch
 from swe_rl_trainer.distributed.launch import run_step_job
 from swe_rl_trainer.distributed.rank_batches import assign_to_ranks, rank_micro_batches
 from swe_rl_trainer.distributed.run_steps import parse_job
@@ -33,13 +33,7 @@ def sft_then_dapo(batch, out, save_sft=False):
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, tiny_model_dir, tokenizer):
     root = tmp_path_factory.mktemp("fsdp")
-    batch = write_batch(root / "batch.jsonl", [
-        simple_trajectory(tokenizer, "ep-1", "Fix the parser.", ["ls -la", "submit"], advantage=1.0),
-        simple_trajectory(tokenizer, "ep-2", "Add a test.", ["cat setup.py"], advantage=-1.0),
-        simple_trajectory(tokenizer, "ep-3", "Why does it crash?", ["grep -rn split src", "python -m pytest", "submit"], advantage=0.5),
-        simple_trajectory(tokenizer, "ep-4", "Rename the function.", ["git diff"], advantage=-0.5),
-        simple_trajectory(tokenizer, "ep-5", "Run the tests.", ["pytest -q"], advantage=0.25),
-    ])
+    batch = mixed_batch(tokenizer, root / "batch.jsonl")
     base = {"run_id": "run-f", "model_path": str(tiny_model_dir), "device": "cpu", "param_dtype": "fp32"}
     one, two, resumed = root / "one", root / "two", root / "resumed"
     results = {

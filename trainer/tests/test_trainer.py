@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from batch_helpers import assistant_turn, simple_trajectory, trajectory, write_batch
+from batch_helpers import mixed_batch as shared_mixed_batch
 from weights import weights_digest
 from swe_rl_trainer.errors import InvalidInput, StepOutOfOrder
 from swe_rl_trainer.lr_schedule import learning_rate
@@ -16,12 +17,7 @@ SFT_FAST = {"lr": 1e-3, "total_steps": 10}
 
 
 def mixed_batch(tokenizer, path):
-    return write_batch(path, [
-        simple_trajectory(tokenizer, "ep-1", "Fix the parser.", ["ls -la", "submit"], advantage=1.0),
-        simple_trajectory(tokenizer, "ep-2", "Add a test.", ["cat setup.py"], advantage=-1.0),
-        simple_trajectory(tokenizer, "ep-3", "Why does it crash?", ["grep -rn split src", "python -m pytest", "submit"], advantage=0.5),
-        simple_trajectory(tokenizer, "ep-4", "Rename the function.", ["git diff"], advantage=-0.5),
-    ])
+    return shared_mixed_batch(tokenizer, path, 4)
 
 
 @pytest.fixture

@@ -14,42 +14,62 @@ import torch
 import torch.distributed as dist
 
 from ..batching import collate
-from ..losses import dapo_loss, sft_loss, token_logprobs
+from ..losses import dapo_loss, sft_loss
 from ..lr_schedule import apply_hyperparameters
 from ..sequence_builder import TrainingSequence
 from ..step_config import DapoConfig, OptimConfig
 from .process_group import RankInfo
-from .rank_batches import empty_micro_batch, rank_micro_batches
+from .rank_batches import rank_micro_batches
+from .sharded_logprobs import padded_sharded_logprobs, padding_row, row_action_logprobs
 
 
-def _micro_batch_loss(model, kind: str, batch, config: OptimConfig, num_tokens: int, num_sequences: int):
-    logits = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask, use_cache=False).logits
-    logp = token_logprobs(logits[:, :-1], batch.input_ids[:, 1:])
+def _micro_batch_loss(model, kind: str, chunk: list[TrainingSequence], config: OptimConfig, num_tokens: int,
+                      num_sequences: int, device, pad_id: int, reference=None):
+    """The loss of one packed micro-batch, log-probs only at action positions (as Trainer does)."""
+    batch = collate(chunk, pad_id, device)
     mask = batch.loss_mask[:, 1:]
+    logp = padded_sharded_logprobs(model, chunk, mask)
     if kind == "sft":
         return sft_loss(logp, mask, num_tokens)
     assert isinstance(config, DapoConfig)
+    ref = None
+    if config.kl_coef:
+        with torch.no_grad():
+            ref = padded_sharded_logprobs(reference, chunk, mask)
     return dapo_loss(
         logp, batch.old_logprobs[:, 1:], batch.advantages, mask,
         eps_low=config.eps_low, eps_high=config.eps_high, aggregation=config.aggregation,
-        num_tokens=num_tokens, num_sequences=num_sequences, dual_clip_c=config.dual_clip_c,
+        num_tokens=num_tokens, num_sequences=num_sequences, ref_logp=ref, kl_coef=config.kl_coef,
+        dual_clip_c=config.dual_clip_c,
         sampler_logp=None if batch.sampler_logprobs is None else batch.sampler_logprobs[:, 1:],
         tis_cap=config.tis_cap,
     )
 
 
 def accumulate_gradients(model, kind: str, sequences: list[TrainingSequence], config: OptimConfig,
-                         ranks: RankInfo, pad_id: int) -> dict[str, float]:
-    """Forward/backward over this rank's micro-batches; returns the metrics summed over all ranks."""
+                         ranks: RankInfo, pad_id: int, reference=None) -> dict[str, float]:
+    """Forward/backward over this rank's micro-batches; returns the metrics summed over all ranks.
+
+    A micro-batch is one packed row (position_ids restarting per sequence); ranks with fewer
+    micro-batches run padding rows, which add zero to every gradient.
+    """
     num_tokens = sum(s.num_action_tokens for s in sequences)
     num_sequences = sum(1 for s in sequences if s.num_action_tokens > 0)
-    chunks, count = rank_micro_batches(sequences, ranks.world_size, ranks.rank, config.micro_batch_size)
-    with_sampler = any(s.trainer_old_logprobs is not None for s in sequences)
+    chunks, count = rank_micro_batches(sequences, ranks.world_size, ranks.rank, config.micro_batch_size,
+                                       config.micro_batch_tokens)
     sums: dict[str, float] = defaultdict(float)
     for chunk in chunks:
-        batch = (collate(chunk, pad_id, ranks.device) if chunk is not None
-                 else empty_micro_batch(pad_id, ranks.device, with_sampler))
-        out = _micro_batch_loss(model, kind, batch, config, num_tokens, num_sequences)
+        if chunk is None:
+            # The same collectives, in the same order, as a real micro-batch: the policy's forward,
+            # the reference's (its all-gathers are collective too), the backward.
+            padding = padding_row(pad_id, ranks.device)
+            loss = row_action_logprobs(model, padding).sum()
+            if kind == "dapo" and getattr(config, "kl_coef", 0.0):
+                with torch.no_grad():
+                    row_action_logprobs(reference, padding)
+            loss.backward()
+            continue
+        out = _micro_batch_loss(model, kind, chunk, config, num_tokens, num_sequences, ranks.device, pad_id, reference)
         out.loss.backward()
         sums["loss"] += out.loss.item()
         for name, value in out.metrics.items():
@@ -81,13 +101,13 @@ def clip_gradients(model: torch.nn.Module, max_norm: float) -> float:
 
 
 def apply_step(model, optimizer, kind: str, step: int, sequences: list[TrainingSequence], config: OptimConfig,
-               ranks: RankInfo, pad_id: int, reset_optimizer: bool = False) -> dict:
+               ranks: RankInfo, pad_id: int, reset_optimizer: bool = False, reference=None) -> dict:
     """One optimizer update on the whole batch (all ranks call it with the same sequences)."""
     started = time.monotonic()
     lr = apply_hyperparameters(optimizer, step, config)
     optimizer.zero_grad(set_to_none=True)
     try:
-        sums = accumulate_gradients(model, kind, sequences, config, ranks, pad_id)
+        sums = accumulate_gradients(model, kind, sequences, config, ranks, pad_id, reference)
         grad_norm = clip_gradients(model, config.grad_clip)
         if not math.isfinite(grad_norm) or not math.isfinite(sums["loss"]):
             raise FloatingPointError(f"step {step}: non-finite loss or gradient norm; the update was not applied")

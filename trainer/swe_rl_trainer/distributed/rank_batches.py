@@ -5,9 +5,7 @@ Every rank reads the whole batch file and computes the same assignment, so the g
 """
 from __future__ import annotations
 
-import torch
-
-from ..batching import MicroBatch, split_into_micro_batches
+from ..long_context.packing import group_by_count, group_by_token_budget
 from ..sequence_builder import TrainingSequence
 
 
@@ -23,25 +21,23 @@ def assign_to_ranks(sequences: list[TrainingSequence], world_size: int) -> list[
 
 
 def rank_micro_batches(sequences: list[TrainingSequence], world_size: int, rank: int,
-                       micro_batch_size: int) -> tuple[list[list[TrainingSequence] | None], int]:
+                       micro_batch_size: int, micro_batch_tokens: int | None = None,
+                       ) -> tuple[list[list[TrainingSequence] | None], int]:
     """This rank's micro-batches, padded with None up to the largest count of any rank.
+
+    Grouped like the single-process Trainer's: by token budget (`micro_batch_tokens`, each group
+    one packed row) when set, else `micro_batch_size` sequences.
 
     FSDP gathers each layer's weights collectively in every forward and backward, so all ranks
     must run the same number of them; a None is a micro-batch that contributes nothing.
     """
-    per_rank = [split_into_micro_batches(part, micro_batch_size) for part in assign_to_ranks(sequences, world_size)]
+    def group(part: list[TrainingSequence]) -> list[list[TrainingSequence]]:
+        if micro_batch_tokens is not None:
+            return group_by_token_budget(part, micro_batch_tokens)
+        return group_by_count(part, micro_batch_size)
+
+    per_rank = [group(part) for part in assign_to_ranks(sequences, world_size)]
     count = max(1, max(len(chunks) for chunks in per_rank))
     mine: list[list[TrainingSequence] | None] = list(per_rank[rank])
     return mine + [None] * (count - len(mine)), count
 
-
-def empty_micro_batch(pad_id: int, device: torch.device, with_sampler: bool) -> MicroBatch:
-    """Two padding tokens with no loss: a forward/backward that adds zero to every gradient."""
-    zeros = torch.zeros((1, 2), dtype=torch.float32, device=device)
-    return MicroBatch(
-        input_ids=torch.full((1, 2), pad_id, dtype=torch.long, device=device),
-        attention_mask=torch.ones((1, 2), dtype=torch.long, device=device),
-        loss_mask=zeros.clone(), old_logprobs=zeros.clone(),
-        advantages=torch.zeros((1,), dtype=torch.float32, device=device),
-        sampler_logprobs=zeros.clone() if with_sampler else None,
-    )

@@ -14,11 +14,10 @@ from ..trajectory_batch import load_batch
 def load_step_sequences(kind: str, batch_path: str | Path, config: OptimConfig, tokenizer,
                         vocab_size: int, context_length: int) -> tuple[list[TrainingSequence], dict[str, int]]:
     """The sequences to train on and the exclusion counts (excluded_overlong, ...)."""
-    if isinstance(config, DapoConfig) and config.kl_coef:
-        raise InvalidInput("config.kl_coef > 0 is not supported by the distributed trainer yet (no sharded reference model)")
     trajectories = load_batch(batch_path, require_advantage=(kind == "dapo"))
     built = [build_sequence(t, tokenizer, vocab_size=vocab_size, mask_format_errors=(kind == "sft")) for t in trajectories]
-    split = split_by_context(built, min(config.max_length or context_length, context_length))
+    # context_length is the model's after YaRN extension (run_steps), as Trainer's context_length.
+    split = split_by_context(built, config.max_length or context_length)
     sequences = split.kept
     if isinstance(config, DapoConfig) and config.old_logprobs == "trainer":
         from ..trainer import Trainer
