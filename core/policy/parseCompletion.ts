@@ -39,6 +39,13 @@ export function isModelMissingError(status: number, body: string): boolean {
   return status === 404 && /The model `[^`]*` does not exist/.test(body);
 }
 
+/** The response body and its first choice, or a BadPolicyResponse naming what is missing. */
+export function firstChoice(server: string, body: unknown): { root: Record<string, unknown>; choice: Record<string, unknown> } {
+  const root = asObject(body, server, '(body)');
+  if (!Array.isArray(root.choices) || root.choices.length === 0) throw new BadPolicyResponse(server, 'choices', 'is missing or empty');
+  return { root, choice: asObject(root.choices[0], server, 'choices[0]') };
+}
+
 /**
  * Reads one chat completion (vLLM's shape): text, the sampled token ids (`choices[0].token_ids`
  * with return_token_ids, else `token_id:N` strings with return_tokens_as_token_ids) and their
@@ -52,10 +59,7 @@ export function parseCompletion(
   expectedPolicyVersion?: number,
   nameHeader?: string | null,
 ): PolicyTurn {
-  const root = asObject(body, server, '(body)');
-  const choices = root.choices;
-  if (!Array.isArray(choices) || choices.length === 0) throw new BadPolicyResponse(server, 'choices', 'is missing or empty');
-  const choice = asObject(choices[0], server, 'choices[0]');
+  const { root, choice } = firstChoice(server, body);
   const message = asObject(choice.message, server, 'choices[0].message');
   const text = typeof message.content === 'string' ? message.content : message.content === null ? '' : undefined;
   if (text === undefined) throw new BadPolicyResponse(server, 'choices[0].message.content', 'is not a string');
@@ -117,7 +121,7 @@ function readTokenIds(server: string, choice: Record<string, unknown>, content: 
   );
 }
 
-function asObject(value: unknown, server: string, field: string): Record<string, unknown> {
+export function asObject(value: unknown, server: string, field: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadPolicyResponse(server, field, 'is not an object');
   return value as Record<string, unknown>;
 }

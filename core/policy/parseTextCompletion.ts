@@ -1,4 +1,4 @@
-import { BadPolicyResponse, type PolicyTurn } from './parseCompletion';
+import { asObject, BadPolicyResponse, firstChoice, type PolicyTurn } from './parseCompletion';
 import type { SamplingParams } from './sampling';
 
 /**
@@ -15,9 +15,7 @@ export function parseTextCompletion(
   expectedPolicyVersion?: number,
   nameHeader?: string | null,
 ): PolicyTurn {
-  const root = asObject(body, server, '(body)');
-  if (!Array.isArray(root.choices) || root.choices.length === 0) throw new BadPolicyResponse(server, 'choices', 'is missing or empty');
-  const choice = asObject(root.choices[0], server, 'choices[0]');
+  const { root, choice } = firstChoice(server, body);
   if (typeof choice.text !== 'string') throw new BadPolicyResponse(server, 'choices[0].text', 'is not a string');
   const logprobs = asObject(choice.logprobs, server, 'choices[0].logprobs').token_logprobs;
   const values = numbers(server, logprobs, 'choices[0].logprobs.token_logprobs', false);
@@ -58,7 +56,3 @@ function numbers(server: string, value: unknown, field: string, ids: boolean): n
   });
 }
 
-function asObject(value: unknown, server: string, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadPolicyResponse(server, field, 'is not an object');
-  return value as Record<string, unknown>;
-}

@@ -148,3 +148,16 @@ def sft_loss(logp: Tensor, mask: Tensor, num_tokens: Tensor | float | None = Non
     """Next-token negative log-likelihood over the action tokens, token-level average."""
     nll = masked_token_mean(-logp, mask, num_tokens)
     return LossOutput(loss=nll, metrics={"nll": nll.detach()})
+
+
+def batch_dapo_loss(logp, batch, mask, config, num_tokens, num_sequences, ref_logp=None):
+    """dapo_loss on a collated batch (old/sampler log-probs shifted to the predicted positions) with
+    a DapoConfig's settings: the single-process and the sharded trainer use the same call."""
+    return dapo_loss(
+        logp, batch.old_logprobs[:, 1:], batch.advantages, mask,
+        eps_low=config.eps_low, eps_high=config.eps_high, aggregation=config.aggregation,
+        num_tokens=num_tokens, num_sequences=num_sequences, ref_logp=ref_logp, kl_coef=config.kl_coef,
+        dual_clip_c=config.dual_clip_c,
+        sampler_logp=None if batch.sampler_logprobs is None else batch.sampler_logprobs[:, 1:],
+        tis_cap=config.tis_cap,
+    )

@@ -34,7 +34,7 @@ from .batching import collate
 from .distributed.launch import configured_world_size
 from .durable import write_json_atomic
 from .errors import InvalidInput, StepOutOfOrder, require_sampling_step
-from .losses import dapo_loss, sft_loss
+from .losses import batch_dapo_loss, sft_loss
 from .long_context.activation_checkpointing import set_activation_checkpointing, wants_checkpointing
 from .long_context.context_limit import ContextSplit, split_by_context
 from .long_context.packed_logprobs import action_logprobs_values, padded_action_logprobs
@@ -327,14 +327,7 @@ class Trainer:
             else:
                 assert isinstance(config, DapoConfig)
                 ref = self._reference_logprobs(chunk, mask) if config.kl_coef else None
-                out = dapo_loss(
-                    logp, batch.old_logprobs[:, 1:], batch.advantages, mask,
-                    eps_low=config.eps_low, eps_high=config.eps_high, aggregation=config.aggregation,
-                    num_tokens=num_tokens, num_sequences=num_sequences, ref_logp=ref, kl_coef=config.kl_coef,
-                    dual_clip_c=config.dual_clip_c,
-                    sampler_logp=None if batch.sampler_logprobs is None else batch.sampler_logprobs[:, 1:],
-                    tis_cap=config.tis_cap,
-                )
+                out = batch_dapo_loss(logp, batch, mask, config, num_tokens, num_sequences, ref)
             out.loss.backward()
             sums["loss"] += out.loss.item()
             for name, value in out.metrics.items():

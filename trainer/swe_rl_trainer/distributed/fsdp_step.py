@@ -14,7 +14,7 @@ import torch
 import torch.distributed as dist
 
 from ..batching import collate
-from ..losses import dapo_loss, sft_loss
+from ..losses import batch_dapo_loss, sft_loss
 from ..lr_schedule import apply_hyperparameters
 from ..sequence_builder import TrainingSequence
 from ..step_config import DapoConfig, OptimConfig
@@ -36,14 +36,7 @@ def _micro_batch_loss(model, kind: str, chunk: list[TrainingSequence], config: O
     if config.kl_coef:
         with torch.no_grad():
             ref = padded_sharded_logprobs(reference, chunk, mask)
-    return dapo_loss(
-        logp, batch.old_logprobs[:, 1:], batch.advantages, mask,
-        eps_low=config.eps_low, eps_high=config.eps_high, aggregation=config.aggregation,
-        num_tokens=num_tokens, num_sequences=num_sequences, ref_logp=ref, kl_coef=config.kl_coef,
-        dual_clip_c=config.dual_clip_c,
-        sampler_logp=None if batch.sampler_logprobs is None else batch.sampler_logprobs[:, 1:],
-        tis_cap=config.tis_cap,
-    )
+    return batch_dapo_loss(logp, batch, mask, config, num_tokens, num_sequences, ref)
 
 
 def accumulate_gradients(model, kind: str, sequences: list[TrainingSequence], config: OptimConfig,
