@@ -21,6 +21,7 @@ const progressIntervalOption = () =>
 
 // Commands load their modules when they run, so `--help`, `--version` and usage errors stay quick.
 const commands = {
+  buildEnv: () => import('./commands/buildEnv'),
   builtinTasks: () => import('./commands/builtinTasks'),
   evaluate: () => import('./commands/evaluate'),
   grade: () => import('./commands/grade'),
@@ -77,7 +78,7 @@ export function buildProgram(exit: { code: number }): Command {
   program
     .command('grade')
     .description('grade a patch in a fresh sandbox; prints one JSON object')
-    .requiredOption('--task <file>', 'task file (JSON or JSONL)')
+    .requiredOption('--task <file>', 'task set: JSON, JSONL, Parquet or a saved datasets folder (FOLDER#SPLIT)')
     .requiredOption('--patch <file>', 'patch file')
     .option('--repos <dir>', 'folder of the task repositories')
     .option('--instance <id>', 'the task to grade when the file holds several')
@@ -87,13 +88,23 @@ export function buildProgram(exit: { code: number }): Command {
   program
     .command('validate-tasks')
     .description('gold patch passes, empty patch fails, N runs agree; writes valid tasks + report')
-    .argument('<file>', 'task file (JSONL)')
+    .argument('<file>', 'task set: JSON, JSONL, Parquet or a saved datasets folder (FOLDER#SPLIT)')
     .option('--repos <dir>', 'folder of the task repositories')
     .option('--runs <n>', 'gradings of each patch', positiveInt, 1)
     .option('--out <dir>', 'output folder (default .data/validated/<name>)')
     .option('--concurrency <k>', 'tasks validated at once', positiveInt, 2)
     .option('--only <ids>', 'comma-separated instance ids')
     .action(async (file: string, o) => done(await (await commands.validateTasks()).validateTasksCommand({ file, ...o })));
+
+  program
+    .command('build-env')
+    .description('build or pull the environment image of every task, once per environment; progress, summary and report.json')
+    .argument('<file>', 'task set: JSON, JSONL, Parquet or a saved datasets folder (FOLDER#SPLIT)')
+    .option('--repos <dir>', 'folder of the task repositories')
+    .option('--only <ids>', 'comma-separated instance ids')
+    .option('--concurrency <k>', 'environments built at once', positiveInt, 2)
+    .option('--out <dir>', 'where report.json goes (default .data/environments/<name>)')
+    .action(async (file: string, o) => done(await (await commands.buildEnv()).buildEnvCommand({ file, ...o })));
 
   program
     .command('builtin-tasks')

@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { formatTaskErrors, parseTaskFile, type TaskRecordError } from '../core/tasks/parseTaskFile';
+import { readTaskSource } from '../activities/store/taskSource';
+import { formatTaskErrors, type TaskRecordError } from '../core/tasks/taskRecords';
 import type { Task } from '../core/tasks/taskSchema';
 
-/** Reads a task file; a missing or unreadable file is an error naming it. */
-export function readTaskFile(file: string): { tasks: Task[]; errors: TaskRecordError[]; report: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read task file ${file}: ${(err as Error).message}`);
-  }
-  const { tasks, errors } = parseTaskFile(text, file);
+/**
+ * Reads a task set in any format readTaskSource knows (JSON, JSONL, Parquet, a saved `datasets`
+ * folder, `FOLDER#SPLIT`). A set that cannot be read throws an error naming it; bad records come
+ * back in `errors` and `report`, the good ones in `tasks`.
+ */
+export async function readTaskFile(file: string): Promise<{ tasks: Task[]; errors: TaskRecordError[]; report: string }> {
+  const { tasks, errors } = await readTaskSource(file);
   return { tasks, errors, report: formatTaskErrors(file, errors) };
 }

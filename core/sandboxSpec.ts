@@ -34,6 +34,17 @@ export const createSandboxInputSchema = z.strictObject({
   kind: z.enum(['episode', 'grading', 'command']).default('command'),
   /** The Temporal run of the owning workflow, for the reaper; taken from the activity when absent. */
   workflowRunId: z.string().optional(),
+  /**
+   * Who runs commands in the sandbox, where, after which activation (the instance's environment,
+   * core/environment); kept on the container, so every later command finds it. Default: uid 1000 in /testbed.
+   */
+  exec: z
+    .strictObject({
+      user: z.string().regex(/^(root|\d+)(:\d+)?$/, 'must be uid[:gid] or root'),
+      workdir: z.string().startsWith('/'),
+      activate: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 export type CreateSandboxInput = z.input<typeof createSandboxInputSchema>;
 

@@ -19,7 +19,7 @@ export const sandboxPlacement = proxyActivities<typeof sandbox>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   scheduleToCloseTimeout: '2 hours',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: ['InvalidInput', 'SandboxImageMissing'] },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: ['InvalidInput', 'SandboxImageMissing', 'EnvironmentUnavailable'] },
 });
 
 /** Grading in a fresh container on any host; a host lost mid-grading is retried on another. */
@@ -29,7 +29,7 @@ export function gradingActivities(testTimeoutSeconds: number) {
     startToCloseTimeout: `${testTimeoutSeconds + 300} seconds`,
     heartbeatTimeout: '30 seconds',
     scheduleToCloseTimeout: `${testTimeoutSeconds + 3600} seconds`,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', nonRetryableErrorTypes: ['InvalidInput', 'SandboxImageMissing'] },
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '15s', nonRetryableErrorTypes: ['InvalidInput', 'SandboxImageMissing', 'EnvironmentUnavailable'] },
   });
 }
 

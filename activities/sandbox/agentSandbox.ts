@@ -5,8 +5,10 @@ import { buildPatchScript } from '../../core/agent/patchScript';
 import { renderObservation } from '../../core/agent/prompts';
 import { installToolsScript, turnMarkerPath } from '../../core/agent/toolsInstall';
 import type { SandboxLimits } from '../../core/sandboxSpec';
-import { DEFAULT_SANDBOX_IMAGE } from '../../core/sandboxSpec';
 import type { Task } from '../../core/tasks/taskSchema';
+import { uidOf, type EnvironmentTask } from '../../core/environment/resolveEnvironment';
+import { environmentForTask } from './environmentImages';
+import { execContextOf } from './execContext';
 import { execArgv } from './execCommand';
 import { prepareRepository } from './repository';
 import { createSandbox, destroySandbox } from './sandboxActivities';
@@ -24,8 +26,9 @@ function toolProgramSource(): string {
 
 export interface EpisodeSandboxInput {
   sandboxId: string;
-  task: Pick<Task, 'instance_id' | 'repo' | 'base_commit' | 'image'>;
+  task: Pick<Task, 'instance_id' | 'repo' | 'base_commit' | 'image'> & EnvironmentTask;
   reposDir?: string;
+  /** Replaces the base image (a run config's sandbox.image). */
   image?: string;
   limits?: Partial<SandboxLimits>;
   runId: string;
@@ -33,30 +36,38 @@ export interface EpisodeSandboxInput {
 }
 
 /**
- * An episode's sandbox, ready for the agent: a hardened container holding one of this host's
- * slots, the repository at base_commit in /testbed, and the agent's tools in /opt/swe-rl. Runs on
+ * An episode's sandbox, ready for the agent: a hardened container from the instance's environment
+ * image (built or pulled once per environment, cached after) holding one of this host's slots, the
+ * repository at base_commit in /testbed, and the agent's tools in /opt/swe-rl. Runs on
  * the shared sandbox queue, so any host with a free slot takes it; returns where the sandbox lives,
  * and every later call of it goes to that host's own queue. Idempotent on one host (a retry there
  * reuses the container); a setup that fails removes its container, so nothing is left behind.
  */
 export async function setupEpisodeSandbox(input: EpisodeSandboxInput): Promise<{ sandboxId: string; baseHead: string } & SandboxPlacement> {
   return withHeartbeat(async () => {
+    const environment = await environmentForTask(input.task, { reposDir: input.reposDir, ...(input.image ? { baseImage: input.image } : {}) });
     const created = await createSandbox({
       sandboxId: input.sandboxId,
-      image: input.image ?? input.task.image ?? DEFAULT_SANDBOX_IMAGE,
+      image: environment.image,
       runId: input.runId,
       episodeId: input.episodeId,
       kind: 'episode',
       limits: { memoryMb: 2048, cpus: 1, pids: 256, network: false, ...input.limits },
+      exec: execContextOf(environment),
     });
     try {
       // On a retry after a partial setup the repository may already be there; keep it as it is.
       const existing = created.created ? null : await headOf(input.sandboxId);
-      const baseHead = existing ?? (await prepareRepository(input.sandboxId, input.task, input.reposDir)).head;
+      const baseHead =
+        existing ??
+        (await prepareRepository(input.sandboxId, input.task, input.reposDir, { repoInImage: environment.repoInImage, image: environment.image, uid: uidOf(environment.user) }))
+          .head;
+      // The tools go to root-owned /opt as root, whatever the environment's user.
       const install = await execArgv(input.sandboxId, ['bash', '-c', installToolsScript(toolProgramSource())], {
         timeoutSeconds: 60,
         maxOutputBytes: 8000,
         user: '0',
+        activate: false,
       });
       if (install.exitCode !== 0) throw new Error(`installing the agent tools in ${input.sandboxId} failed: ${install.output}`);
       return { sandboxId: input.sandboxId, baseHead, host: created.host, taskQueue: created.taskQueue };

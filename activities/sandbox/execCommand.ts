@@ -5,8 +5,10 @@ import { truncateMiddle } from '../../core/truncate';
 import { docker, isDockerStatus } from './dockerClient';
 import { DiskLimitExceeded, diskCheckIntervalMs, diskLimitFromLabels, startDiskWatchdog } from './diskLimit';
 import { BoundedOutput, runExec } from './execStream';
+import { DEFAULT_EXEC_USER, GIT_SAFE_DIRECTORY_ENV, activatedArgv, execContextFromLabels } from './execContext';
 
-export const SANDBOX_USER = '1000:1000';
+/** The exec user of sandboxes created without an exec context (the base image's agent). */
+export const SANDBOX_USER = DEFAULT_EXEC_USER;
 
 /** Exit codes of a command killed by a signal (SIGKILL, SIGTERM) or never reported. */
 const KILLED_EXIT_CODES = new Set([137, 143, -1]);
@@ -31,16 +33,22 @@ async function stillRunning(container: ReturnType<ReturnType<typeof docker>['get
 export interface ExecOptions {
   timeoutSeconds: number;
   maxOutputBytes: number;
+  /** Default: the sandbox's exec context (its labels), else /testbed. */
   workdir?: string;
+  /** Default: the sandbox's exec user (its labels), else uid 1000. */
   user?: string;
   env?: string[];
+  /** Run after the environment's activation, when the sandbox has one (default true). */
+  activate?: boolean;
   /** How often the disk watchdog polls the writable layer; default `SWE_RL_DISK_CHECK_MS` or 1000. */
   diskCheckMs?: number;
 }
 
 /**
  * Runs argv in the container under `timeout --signal=KILL`, merging stdout and stderr, bounding
- * what is kept, decoding it as text and truncating it with a visible marker. A sandbox labelled
+ * what is kept, decoding it as text and truncating it with a visible marker. The user, the working
+ * directory and the environment's activation come from the sandbox's exec context (its labels,
+ * read with the inspect this call makes anyway); git accepts /testbed whoever owns it. A sandbox labelled
  * with a disk limit is watched meanwhile: over it, the container is killed and this throws
  * {@link DiskLimitExceeded}.
  */
@@ -50,14 +58,17 @@ export async function execArgv(sandboxId: string, argv: string[], options: ExecO
   let exec;
   let diskLimitMb: number | undefined;
   try {
-    diskLimitMb = diskLimitFromLabels((await container.inspect()).Config.Labels);
+    const labels = (await container.inspect()).Config.Labels;
+    diskLimitMb = diskLimitFromLabels(labels);
+    const context = execContextFromLabels(labels);
+    const command = options.activate === false ? argv : activatedArgv(argv, context.activate);
     exec = await container.exec({
-      Cmd: ['timeout', '--signal=KILL', String(options.timeoutSeconds), ...argv],
+      Cmd: ['timeout', '--signal=KILL', String(options.timeoutSeconds), ...command],
       AttachStdout: true,
       AttachStderr: true,
-      WorkingDir: options.workdir ?? '/testbed',
-      User: options.user ?? SANDBOX_USER,
-      Env: options.env,
+      WorkingDir: options.workdir ?? context.workdir,
+      User: options.user ?? context.user,
+      Env: [...GIT_SAFE_DIRECTORY_ENV, ...(options.env ?? [])],
     });
   } catch (err) {
     if (isDockerStatus(err, 404) || isDockerStatus(err, 409)) {

@@ -10,27 +10,39 @@ import { putArchive } from './files';
 
 export type RepoTask = Pick<Task, 'instance_id' | 'repo' | 'base_commit' | 'image'>;
 
+export interface RepositoryOptions {
+  /** The sandbox's image already holds the repository at base_commit (published images). */
+  repoInImage?: boolean;
+  /** The image, for messages. */
+  image?: string;
+  /** Owner of the checkout: the sandbox's exec user (default 1000). */
+  uid?: number;
+}
+
 /**
  * Puts the task's repository at /testbed, at base_commit, as a fresh one-commit git repository
- * (no history: later commits could hold the fix). The source is `reposDir/owner__name` when
- * reposDir is given; otherwise the task's image must already hold it at /testbed.
+ * (no history: later commits could hold the fix), owned by the sandbox's exec user. The source is
+ * `reposDir/owner__name`; when the environment's image holds the repository (or, without an
+ * environment, when no reposDir is given and the task names an image), that one is checked instead.
  */
-export async function prepareRepository(sandboxId: string, task: RepoTask, reposDir?: string): Promise<{ head: string }> {
-  if (!reposDir) {
-    if (!task.image) {
-      throw ApplicationFailure.nonRetryable(
-        `task ${task.instance_id}: no image holds its repository and no repos folder was given (--repos DIR)`,
-        'InvalidInput',
-      );
-    }
+export async function prepareRepository(sandboxId: string, task: RepoTask, reposDir?: string, options: RepositoryOptions = {}): Promise<{ head: string }> {
+  const inImage = options.repoInImage ?? (!reposDir && Boolean(task.image));
+  if (inImage) {
+    const image = options.image ?? task.image;
     const head = await git(sandboxId, 'git rev-parse HEAD');
     if (!head.startsWith(task.base_commit)) {
       throw ApplicationFailure.nonRetryable(
-        `task ${task.instance_id}: /testbed in image ${task.image} is at ${head}, not base_commit ${task.base_commit}`,
+        `task ${task.instance_id}: /testbed in image ${image} is at ${head}, not base_commit ${task.base_commit}`,
         'InvalidInput',
       );
     }
     return { head };
+  }
+  if (!reposDir) {
+    throw ApplicationFailure.nonRetryable(
+      `task ${task.instance_id}: no image holds its repository and no repos folder was given (--repos DIR)`,
+      'InvalidInput',
+    );
   }
   const hostRepo = path.join(reposDir, repoFolderName(task.repo));
   if (!existsSync(path.join(hostRepo, '.git')) && !existsSync(path.join(hostRepo, 'HEAD'))) {
@@ -40,7 +52,7 @@ export async function prepareRepository(sandboxId: string, task: RepoTask, repos
     );
   }
   assertCommitExists(hostRepo, task.base_commit, task.instance_id);
-  await putArchive(sandboxId, '/testbed', owned(gitArchive(hostRepo, task.base_commit, task.instance_id), 1000));
+  await putArchive(sandboxId, '/testbed', owned(gitArchive(hostRepo, task.base_commit, task.instance_id), options.uid ?? 1000));
   const head = await git(
     sandboxId,
     'git init -q && git add -A && git -c user.name=swe-rl -c user.email=swe-rl@localhost ' +

@@ -14,6 +14,7 @@ import { sandboxHostName, thisPlacement, type SandboxPlacement } from './sandbox
 import { withSandboxSlot } from './sandboxSlots';
 import { SANDBOX_USER, execArgv } from './execCommand';
 import { diskLimitFor } from './diskLimit';
+import { execContextLabels } from './execContext';
 
 export function validated<T>(fn: () => T): T {
   try {
@@ -32,7 +33,8 @@ export interface SandboxInfo extends SandboxPlacement {
 }
 
 /**
- * Creates and starts a hardened container named after the sandbox id. Idempotent: if the
+ * Creates and starts a hardened container named after the sandbox id, carrying its exec context
+ * (user, working directory, activation) as labels for every later command. Idempotent: if the
  * container exists (a retried activity), it is started if needed and returned.
  */
 export async function createSandbox(rawInput: CreateSandboxInput): Promise<SandboxInfo> {
@@ -57,9 +59,9 @@ async function createContainer(input: ReturnType<typeof createSandboxInputSchema
       Image: input.image,
       Entrypoint: ['sleep'],
       Cmd: ['infinity'],
-      User: SANDBOX_USER,
-      WorkingDir: '/testbed',
-      Labels: { ...ownerLabels(input), ...disk.labels },
+      User: input.exec?.user ?? SANDBOX_USER,
+      WorkingDir: input.exec?.workdir ?? '/testbed',
+      Labels: { ...ownerLabels(input), ...disk.labels, ...execContextLabels(input.exec) },
       NetworkDisabled: !limits.network,
       HostConfig: {
         NetworkMode: limits.network ? 'bridge' : 'none',
@@ -92,7 +94,7 @@ async function createContainer(input: ReturnType<typeof createSandboxInputSchema
   }
 }
 
-/** Runs one shell command in the sandbox as the unprivileged user; killed at the timeout. */
+/** Runs one shell command in the sandbox as its exec user, in its environment; killed at the timeout. */
 export async function execInSandbox(rawInput: ExecInput): Promise<ExecResult> {
   const input = validated(() => parseOrThrow(execInputSchema, rawInput, 'execInSandbox input'));
   return execArgv(input.sandboxId, ['bash', '-c', input.command], {

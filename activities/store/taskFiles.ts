@@ -1,39 +1,46 @@
-import { readFileSync, statSync } from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
-import { formatTaskErrors, parseTaskFile } from '../../core/tasks/parseTaskFile';
+import { formatTaskErrors } from '../../core/tasks/taskRecords';
 import type { Task } from '../../core/tasks/taskSchema';
+import { readTaskSource, taskSourceFingerprint, TaskSourceError } from './taskSource';
 
-const cache = new Map<string, { mtimeKey: string; tasks: Map<string, Task> }>();
+const cache = new Map<string, { key: string; tasks: Map<string, Task> }>();
 
-/** Loads and validates a task file; any bad record fails the caller with every problem named. */
-function load(file: string): Map<string, Task> {
-  let text: string;
+function invalid(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, 'InvalidTaskFile');
+}
+
+/**
+ * Loads and validates a task set (JSON, JSONL, Parquet, a saved `datasets` folder or
+ * `FOLDER#SPLIT`); any bad record fails the caller with every problem named. Cached per source
+ * until its files change (size and mtime; a saved folder by its state.json and data files).
+ */
+async function load(file: string): Promise<Map<string, Task>> {
   let key: string;
+  let parsed: Awaited<ReturnType<typeof readTaskSource>>;
   try {
-    const stat = statSync(file);
-    key = `${stat.mtimeMs}:${stat.size}`;
+    key = taskSourceFingerprint(file);
     const hit = cache.get(file);
-    if (hit && hit.mtimeKey === key) return hit.tasks;
-    text = readFileSync(file, 'utf8');
+    if (hit && hit.key === key) return hit.tasks;
+    parsed = await readTaskSource(file);
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(`cannot read task file ${file}: ${(err as Error).message}`, 'InvalidTaskFile');
+    throw invalid(err instanceof TaskSourceError ? err.message : `cannot read task file ${file}: ${(err as Error).message}`);
   }
-  const { tasks, errors } = parseTaskFile(text, file);
-  if (errors.length) throw ApplicationFailure.nonRetryable(`bad task file ${file}:\n${formatTaskErrors(file, errors)}`, 'InvalidTaskFile');
-  if (tasks.length === 0) throw ApplicationFailure.nonRetryable(`task file ${file} holds no tasks`, 'InvalidTaskFile');
+  const { tasks, errors } = parsed;
+  if (errors.length) throw invalid(`bad task file ${file}:\n${formatTaskErrors(file, errors)}`);
+  if (tasks.length === 0) throw invalid(`task file ${file} holds no tasks`);
   const byId = new Map(tasks.map((t) => [t.instance_id, t]));
-  cache.set(file, { mtimeKey: key, tasks: byId });
+  cache.set(file, { key, tasks: byId });
   return byId;
 }
 
-/** The instance ids of a task file, in file order. */
+/** The instance ids of a task set, in record order. */
 export async function listTaskIds(input: { file: string }): Promise<string[]> {
-  return [...load(input.file).keys()];
+  return [...(await load(input.file)).keys()];
 }
 
-/** One task of a task file. */
+/** One task of a task set. */
 export async function loadTask(input: { file: string; instanceId: string }): Promise<Task> {
-  const task = load(input.file).get(input.instanceId);
-  if (!task) throw ApplicationFailure.nonRetryable(`task ${input.instanceId} is not in ${input.file}`, 'InvalidTaskFile');
+  const task = (await load(input.file)).get(input.instanceId);
+  if (!task) throw invalid(`task ${input.instanceId} is not in ${input.file}`);
   return task;
 }

@@ -15,7 +15,7 @@ export interface GradeOptions {
 /** `swe-rl grade --task FILE --patch FILE [--repos DIR] [--instance ID] [--log-dir DIR]`: one JSON object. */
 export async function gradeCommand(options: GradeOptions): Promise<number> {
   const { task: taskFile, patch: patchFile, instance } = options;
-  const { tasks, errors, report } = readTaskFile(taskFile);
+  const { tasks, errors, report } = await readTaskFile(taskFile);
   if (errors.length) throw new Error(`bad task file:\n${report}`);
   const task = instance ? tasks.find((t) => t.instance_id === instance) : tasks[0];
   if (!task) throw new Error(instance ? `no task ${instance} in ${taskFile}` : `no task in ${taskFile}`);

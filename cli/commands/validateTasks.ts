@@ -27,8 +27,8 @@ export async function validateTasksCommand(options: ValidateTasksOptions): Promi
   const runs = options.runs ?? 1;
   const concurrency = options.concurrency ?? 2;
   const reposDir = options.repos ? path.resolve(options.repos) : undefined;
-  const outDir = path.resolve(options.out ?? path.join('.data', 'validated', path.basename(file).replace(/\.jsonl?$/, '')));
-  const loaded = readTaskFile(file);
+  const outDir = path.resolve(options.out ?? path.join('.data', 'validated', taskSetName(file)));
+  const loaded = await readTaskFile(file);
   const { errors, report } = loaded;
   const only = options.only?.split(',').filter(Boolean);
   if (only) {
@@ -43,7 +43,8 @@ export async function validateTasksCommand(options: ValidateTasksOptions): Promi
   const validations = await runWithConcurrency(tasks, concurrency, async (task) => {
     const validation = await validateTask(task, runs, reposDir);
     done++;
-    console.error(`[${done}/${tasks.length}] ${task.instance_id}: ${validation.valid ? 'valid' : `INVALID: ${validation.problems.join('; ')}`}`);
+    const timing = validation.gradingSecondsMedian !== undefined ? ` (${validation.runner ?? 'no test run'}, grading ${validation.gradingSecondsMedian}s median)` : '';
+    console.error(`[${done}/${tasks.length}] ${task.instance_id}: ${validation.valid ? 'valid' : `INVALID: ${validation.problems.join('; ')}`}${timing}`);
     return validation;
   });
 
@@ -69,14 +70,45 @@ export async function validateTasksCommand(options: ValidateTasksOptions): Promi
   return summary.valid === summary.total ? 0 : 1;
 }
 
-async function validateTask(task: Task, runs: number, reposDir?: string): Promise<TaskValidation> {
+/** `tasks` for tasks.jsonl, tasks.parquet or tasks.json.gz; `swe-rebench-test` for swe-rebench#test. */
+function taskSetName(file: string): string {
+  const [where, split] = file.split(/#(?=[^#/\\]*$)/);
+  const base = path.basename(path.resolve(where)).replace(/\.(jsonl?(\.gz)?|parquet)$/i, '');
+  return split ? `${base}-${split}` : base;
+}
+
+type TimedValidation = TaskValidation & Partial<ReturnType<typeof timings>>;
+
+async function validateTask(task: Task, runs: number, reposDir?: string): Promise<TimedValidation> {
   const grade = (patch: string, label: string): Promise<GradeResult> =>
     gradePatch({ task, patch, reposDir, gradeId: `validate-${task.instance_id}-${label}-${randomUUID().slice(0, 6)}`, runId: 'validate-tasks' });
   const gold: GradeResult[] = [];
   const empty: GradeResult[] = [];
-  for (let i = 0; i < runs; i++) {
-    gold.push(await grade(task.patch, `gold${i}`));
-    empty.push(await grade('', `empty${i}`));
+  try {
+    for (let i = 0; i < runs; i++) {
+      gold.push(await grade(task.patch, `gold${i}`));
+      empty.push(await grade('', `empty${i}`));
+    }
+  } catch (err) {
+    // One task that cannot be graded at all (its environment is unavailable, its repository is
+    // missing) is invalid; the others are still validated.
+    return { instance_id: task.instance_id, valid: false, flaky: false, problems: [`cannot be graded: ${(err as Error).message}`] };
   }
-  return judgeTaskValidation(task.instance_id, gold, empty);
+  return { ...judgeTaskValidation(task.instance_id, gold, empty), ...timings([...gold, ...empty]) };
+}
+
+/** The runner and the median grading and test-run times of a task's gradings, for the report. */
+function timings(grades: GradeResult[]): { runner?: string; gradingSecondsMedian: number; testRunSecondsMedian?: number } {
+  const seconds = (ms: number[]) => (ms.length ? Math.round(median(ms) / 100) / 10 : undefined);
+  return {
+    runner: grades.find((g) => g.runner)?.runner,
+    gradingSecondsMedian: seconds(grades.map((g) => g.duration_ms)) ?? 0,
+    testRunSecondsMedian: seconds(grades.flatMap((g) => (g.test_run_ms === undefined ? [] : [g.test_run_ms]))),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

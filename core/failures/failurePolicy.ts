@@ -13,6 +13,8 @@ export const FAILURE_REASONS = [
   'no_sandbox_host',
   /** Creating the container or preparing the repository failed. */
   'sandbox_setup_error',
+  /** The task's environment image could be neither pulled nor built (the task's own problem: not retried afresh). */
+  'environment_unavailable',
   /** The Docker engine stayed unreachable longer than the retries ride out. */
   'engine_error',
   /** The policy server stayed unreachable or kept answering badly. */
@@ -54,6 +56,7 @@ export function classifyActivityFailure(info: ActivityFailureInfo): FailureReaso
   const { activityType, failureType, timeoutType, message } = info;
   if (failureType === 'StoreMismatch') return 'store_error';
   if (failureType === 'SandboxLost') return 'sandbox_lost';
+  if (failureType === 'EnvironmentUnavailable') return 'environment_unavailable';
   if (SANDBOX_ACTIVITIES.has(activityType)) {
     if (timeoutType === 'SCHEDULE_TO_START') return 'host_lost';
     if (timeoutType === 'HEARTBEAT' || timeoutType === 'START_TO_CLOSE') return 'sandbox_lost';

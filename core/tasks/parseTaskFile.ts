@@ -1,96 +1,53 @@
-import { describeIssues } from '../validation';
-import { taskSchema, type Task } from './taskSchema';
+import { isObject, TaskRecordCollector, type ParsedTaskFile } from './taskRecords';
 
-export interface TaskRecordError {
-  /** 0-based position of the record in the file. */
-  index: number;
-  /** 1-based line for JSONL files. */
-  line?: number;
-  instanceId?: string;
-  problems: string[];
-}
-
-export interface ParsedTaskFile {
-  tasks: Task[];
-  errors: TaskRecordError[];
-}
+export { formatTaskErrors, type ParsedTaskFile, type TaskRecordError } from './taskRecords';
 
 /**
  * Parses a task file's text: a JSON array, a JSON object with a `tasks` array, a single JSON
  * object, or JSONL. Every bad record is reported (not only the first); good ones are kept.
  */
 export function parseTaskFile(text: string, fileName: string): ParsedTaskFile {
-  const records = splitRecords(text, fileName);
-  const tasks: Task[] = [];
-  const errors: TaskRecordError[] = [];
-  const seen = new Map<string, number>();
-  records.forEach((record, index) => {
-    if ('error' in record) {
-      errors.push({ index, line: record.line, problems: [record.error] });
-      return;
-    }
-    const instanceId = typeof record.value?.instance_id === 'string' ? record.value.instance_id : undefined;
-    const parsed = taskSchema.safeParse(record.value);
-    if (!parsed.success) {
-      errors.push({ index, line: record.line, instanceId, problems: describeIssues(parsed.error, 'task') });
-      return;
-    }
-    const first = seen.get(parsed.data.instance_id);
-    if (first !== undefined) {
-      errors.push({ index, line: record.line, instanceId, problems: [`task.instance_id: duplicate of record ${first}`] });
-      return;
-    }
-    seen.set(parsed.data.instance_id, index);
-    tasks.push(parsed.data);
-  });
-  return { tasks, errors };
-}
-
-type RawRecord = { value: Record<string, unknown> | undefined; line?: number } | { error: string; line?: number };
-
-function splitRecords(text: string, fileName: string): RawRecord[] {
-  const trimmed = text.trim();
-  if (trimmed === '') return [];
+  const collector = new TaskRecordCollector();
+  if (text.trim() === '') return collector.result();
   if (!fileName.endsWith('.jsonl')) {
+    let whole: unknown;
+    let parsed = false;
     try {
-      const whole = JSON.parse(trimmed) as unknown;
-      const list = Array.isArray(whole)
-        ? whole
-        : isObject(whole) && Array.isArray(whole.tasks)
-          ? whole.tasks
-          : [whole];
-      return list.map((value) => (isObject(value) ? { value } : { error: 'record is not a JSON object' }));
+      whole = JSON.parse(text);
+      parsed = true;
     } catch (err) {
-      if (fileName.endsWith('.json')) return [{ error: `not valid JSON: ${(err as Error).message}` }];
+      if (fileName.endsWith('.json')) {
+        collector.addUnreadable(`not valid JSON: ${(err as Error).message}`);
+        return collector.result();
+      }
       // fall through: maybe JSONL without the extension
     }
-  }
-  const records: RawRecord[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const lineText = raw.trim();
-    if (lineText === '') return;
-    try {
-      const value = JSON.parse(lineText) as unknown;
-      records.push(isObject(value) ? { value, line: i + 1 } : { error: 'record is not a JSON object', line: i + 1 });
-    } catch (err) {
-      records.push({ error: `not valid JSON: ${(err as Error).message}`, line: i + 1 });
+    if (parsed) {
+      for (const record of jsonRecords(whole)) collector.add(record);
+      return collector.result();
     }
-  });
-  return records;
+  }
+  text.split('\n').forEach((raw, i) => addJsonLine(collector, raw, i + 1));
+  return collector.result();
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The records of a whole JSON document: an array, `{ tasks: [...] }`, or one object. */
+export function jsonRecords(whole: unknown): unknown[] {
+  if (Array.isArray(whole)) return whole;
+  if (isObject(whole) && Array.isArray(whole.tasks)) return whole.tasks;
+  return [whole];
 }
 
-/** One line per bad record: `record 3 (line 4, instance foo__bar-1): task.base_commit: ...`. */
-export function formatTaskErrors(fileName: string, errors: TaskRecordError[]): string {
-  return errors
-    .map((e) => {
-      const where = [e.line !== undefined ? `line ${e.line}` : undefined, e.instanceId ? `instance ${e.instanceId}` : undefined]
-        .filter(Boolean)
-        .join(', ');
-      return `${fileName}: record ${e.index}${where ? ` (${where})` : ''}: ${e.problems.join('; ')}`;
-    })
-    .join('\n');
+/** One JSONL line; blank lines are skipped, not counted. */
+export function addJsonLine(collector: TaskRecordCollector, raw: string, line: number): void {
+  const lineText = raw.trim();
+  if (lineText === '') return;
+  let value: unknown;
+  try {
+    value = JSON.parse(lineText);
+  } catch (err) {
+    collector.addUnreadable(`not valid JSON: ${(err as Error).message}`, { line });
+    return;
+  }
+  collector.add(value, { line });
 }

@@ -6,7 +6,7 @@ import { iterationMetrics } from '../metrics/fixtures';
 import { ensureBuilt, ROOT, swerl } from './builtCli';
 
 const COMMANDS = [
-  'up', 'down', 'services', 'sandbox-run', 'trainer-info', 'grade', 'validate-tasks', 'builtin-tasks', 'train', 'resume',
+  'up', 'down', 'services', 'sandbox-run', 'trainer-info', 'grade', 'validate-tasks', 'build-env', 'builtin-tasks', 'train', 'resume',
   'status', 'eval', 'schedule-eval', 'reap', 'report', 'show', 'record-histories', 'prompt',
 ];
 

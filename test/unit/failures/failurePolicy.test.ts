@@ -14,6 +14,9 @@ describe('classifyActivityFailure', () => {
     expect(classifyActivityFailure({ activityType: 'setupEpisodeSandbox', timeoutType: 'SCHEDULE_TO_CLOSE', message: '' })).toBe('no_sandbox_host');
     expect(classifyActivityFailure({ activityType: 'setupEpisodeSandbox', message: 'connect ECONNREFUSED' })).toBe('engine_error');
     expect(classifyActivityFailure({ activityType: 'setupEpisodeSandbox', failureType: 'SandboxImageMissing', message: 'no image' })).toBe('sandbox_setup_error');
+    expect(classifyActivityFailure({ activityType: 'setupEpisodeSandbox', failureType: 'EnvironmentUnavailable', message: 'no env' })).toBe('environment_unavailable');
+    expect(classifyActivityFailure({ activityType: 'gradeEpisode', failureType: 'EnvironmentUnavailable', message: 'no env' })).toBe('environment_unavailable');
+    expect(retryAfresh('environment_unavailable')).toBe(false);
   });
 
   it('names policy, grading and store failures, and a store that disagrees wherever it shows', () => {
