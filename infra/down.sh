@@ -4,6 +4,8 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 for name in policy-server trainer workers temporal; do stop_process "$name"; done
+# The Temporal Service on PostgreSQL, when `up` started it (SWE_RL_TEMPORAL=service); a no-op otherwise.
+"$(dirname "$0")/temporal-service.sh" stop
 # Extra engines that infra/docker-engine.sh started under this state folder (dockerd-NAME.pid).
 for pidfile in "$SWE_RL_STATE_DIR"/dockerd-*.pid; do
   [ -f "$pidfile" ] || continue

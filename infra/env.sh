@@ -10,6 +10,22 @@ TEMPORAL_CLI_VERSION="v1.5.1"
 TEMPORAL_FRONTEND_PORT="${TEMPORAL_FRONTEND_PORT:-7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 TEMPORAL_DB_FILE="${TEMPORAL_DB_FILE:-$SWE_RL_DATA_DIR/temporal.sqlite}"
+# Which Temporal Service `swe-rl up` / `down` / `services` manage: `dev` (the dev server,
+# infra/temporal.sh) or `service` (the server on PostgreSQL, infra/temporal-service.sh; docs/temporal-service.md).
+SWE_RL_TEMPORAL="${SWE_RL_TEMPORAL:-dev}"
+# The server version the CLI above embeds (its go.mod), built the same way.
+TEMPORAL_SERVER_VERSION="v1.29.1"
+TEMPORAL_SERVICE_PORT="${TEMPORAL_SERVICE_PORT:-7243}"
+TEMPORAL_SERVICE_PG_PORT="${TEMPORAL_SERVICE_PG_PORT:-5433}"
+TEMPORAL_SERVICE_PG_DIR="${TEMPORAL_SERVICE_PG_DIR:-$SWE_RL_DATA_DIR/postgres}"
+# Fixed when the databases are first set up (Temporal cannot change it later).
+TEMPORAL_SERVICE_HISTORY_SHARDS="${TEMPORAL_SERVICE_HISTORY_SHARDS:-4}"
+case "$SWE_RL_TEMPORAL" in
+  dev) ;;
+  # The workers, the trainer worker and the CLI that these scripts start then dial the service.
+  service) export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_SERVICE_PORT" ;;
+  *) printf 'SWE_RL_TEMPORAL must be dev or service, not %s\n' "$SWE_RL_TEMPORAL" >&2; exit 1 ;;
+esac
 SANDBOX_IMAGE="${SWE_RL_SANDBOX_IMAGE:-swe-rl-sandbox:bookworm}"
 SANDBOX_SUITE="${SWE_RL_SANDBOX_SUITE:-bookworm}"
 # The local base model (infra/local-model.sh builds it) and the CPU policy server that serves it
@@ -54,6 +70,18 @@ temporal_bin() {
   elif [ -x "$SWE_RL_TOOLS_DIR/bin/temporal" ]; then echo "$SWE_RL_TOOLS_DIR/bin/temporal"
   else return 1
   fi
+}
+
+# register_search_attributes ADDRESS: registers those of SWE_RL_SEARCH_ATTRIBUTES that the Temporal
+# Service at ADDRESS (namespace default) lacks.
+register_search_attributes() {
+  local address=$1 existing; existing=$("$(temporal_bin)" operator search-attribute list --address "$address" 2>/dev/null || true)
+  local spec name type
+  for spec in "${SWE_RL_SEARCH_ATTRIBUTES[@]}"; do
+    name=${spec%%=*}; type=${spec#*=}
+    grep -qw "$name" <<<"$existing" && continue
+    "$(temporal_bin)" operator search-attribute create --address "$address" --name "$name" --type "$type" >/dev/null
+  done
 }
 
 docker_running() { docker info >/dev/null 2>&1; }

@@ -5,7 +5,13 @@ source "$(dirname "$0")/env.sh"
 
 started() { pid_alive "$1" && echo " (started by swe-rl up, pid $(cat "$SWE_RL_STATE_DIR/$1.pid"))"; }
 if docker_running; then echo "docker:   running$(started dockerd)"; else echo "docker:   not running"; fi
-if "$(dirname "$0")/temporal.sh" healthy 2>/dev/null; then
+if [ "$SWE_RL_TEMPORAL" = service ]; then
+  if "$(dirname "$0")/temporal-service.sh" healthy 2>/dev/null; then
+    echo "temporal: Temporal Service (PostgreSQL) running on $TEMPORAL_ADDRESS$(started temporal-service)"
+  else
+    echo "temporal: Temporal Service (PostgreSQL) not running on $TEMPORAL_ADDRESS"
+  fi
+elif "$(dirname "$0")/temporal.sh" healthy 2>/dev/null; then
   echo "temporal: running on 127.0.0.1:$TEMPORAL_FRONTEND_PORT, Web UI http://localhost:$TEMPORAL_UI_PORT$(started temporal)"
 else
   echo "temporal: not running"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything swe-rl needs on this machine, idempotently, printing the time of each step:
-# npm packages and the TypeScript build, the pinned Temporal CLI, the Docker engine, the sandbox
+# npm packages and the TypeScript build, the pinned Temporal CLI, the Temporal server and
+# PostgreSQL for the production-shaped Temporal Service, the Docker engine, the sandbox
 # base image and the trainer's Python environment. Safe to re-run: each step skips what is done.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -30,6 +31,8 @@ total_start=$(date +%s)
 timed npm_install npm_install
 timed typescript_build npm run --silent build
 timed temporal_cli "$here/temporal.sh" ensure-cli
+# Only a warning when it cannot (not root and no PostgreSQL): the dev server stays the default.
+timed temporal_service "$here/temporal-service.sh" ensure || log "warning: the Temporal Service on PostgreSQL is not available (its test will fail)"
 timed docker_engine "$here/docker.sh" start
 timed sandbox_image "$here/sandbox-image.sh"
 timed python_env "$here/python-env.sh"

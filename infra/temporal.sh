@@ -17,21 +17,11 @@ address() { echo "127.0.0.1:$TEMPORAL_FRONTEND_PORT"; }
 healthy() { "$(temporal_bin)" operator cluster health --address "$(address)" 2>/dev/null | grep -q SERVING; }
 ui_up() { curl -fsS -o /dev/null "http://127.0.0.1:$TEMPORAL_UI_PORT/"; }
 
-register_search_attributes() {
-  local existing; existing=$("$(temporal_bin)" operator search-attribute list --address "$(address)" 2>/dev/null || true)
-  local spec name type
-  for spec in "${SWE_RL_SEARCH_ATTRIBUTES[@]}"; do
-    name=${spec%%=*}; type=${spec#*=}
-    grep -qw "$name" <<<"$existing" && continue
-    "$(temporal_bin)" operator search-attribute create --address "$(address)" --name "$name" --type "$type" >/dev/null
-  done
-}
-
 start() {
   ensure_cli
   if healthy; then
     log "Temporal already answers on $(address); not starting another"
-    register_search_attributes
+    register_search_attributes "$(address)"
     return 0
   fi
   mkdir -p "$SWE_RL_STATE_DIR" "$SWE_RL_LOG_DIR" "$(dirname "$TEMPORAL_DB_FILE")"
@@ -46,7 +36,7 @@ start() {
   echo $! > "$SWE_RL_STATE_DIR/temporal.pid"
   wait_until 90 "Temporal on $(address)" healthy
   wait_until 60 "the Temporal Web UI on port $TEMPORAL_UI_PORT" ui_up
-  register_search_attributes
+  register_search_attributes "$(address)"
   log "Temporal ready on $(address); Web UI http://localhost:$TEMPORAL_UI_PORT"
 }
 

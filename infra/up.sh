@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `swe-rl up`: starts what is not running (Docker engine when it can, Temporal dev server, the
-# TypeScript workers, the Python trainer worker and the CPU policy server when the local model is
-# built), recording the pid of each process it starts.
+# `swe-rl up`: starts what is not running (Docker engine when it can, the Temporal dev server or,
+# with SWE_RL_TEMPORAL=service, the Temporal Service on PostgreSQL, the TypeScript workers, the
+# Python trainer worker and the CPU policy server when the local model is built), recording the
+# pid of each process it starts.
 # --no-workers starts the services only; --policy-server starts the CPU policy server even then.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -21,7 +22,7 @@ mkdir -p "$SWE_RL_STATE_DIR" "$SWE_RL_LOG_DIR"
 if ! "$here/docker.sh" start; then
   log "warning: no Docker engine; sandbox activities will fail until one runs"
 fi
-"$here/temporal.sh" start
+if [ "$SWE_RL_TEMPORAL" = service ]; then "$here/temporal-service.sh" start; else "$here/temporal.sh" start; fi
 
 # start_process NAME READY_PATTERN COMMAND...: start COMMAND in its own session unless NAME runs.
 start_process() {
@@ -57,4 +58,8 @@ elif [ "$workers" = 1 ]; then
     log "warning: no local model at $SWE_RL_POLICY_MODEL (or no Python environment); CPU policy server not started (run infra/drill-model.sh)"
   fi
 fi
-log "Temporal Web UI: http://localhost:$TEMPORAL_UI_PORT"
+if [ "$SWE_RL_TEMPORAL" = service ]; then
+  log "Temporal Service on $TEMPORAL_ADDRESS (PostgreSQL-backed; no Web UI)"
+else
+  log "Temporal Web UI: http://localhost:$TEMPORAL_UI_PORT"
+fi
