@@ -3,6 +3,7 @@ export { evalLatestCheckpoint } from './evalLatestCheckpoint';
 export { benchTurns } from './benchTurns';
 export { evalRun } from './evalRun';
 export { rftRun } from './rftRun';
+export { rftWindow } from './rftWindow';
 export { rlIteration } from './rlIteration';
 export { sandboxCommand } from './sandboxCommand';
 export { taskGroup } from './taskGroup';

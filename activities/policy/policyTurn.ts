@@ -4,7 +4,7 @@ import { parseAction } from '../../core/agent/parseAction';
 import { renderFormatErrorObservation } from '../../core/agent/prompts';
 import type { ShellState } from '../../core/agent/shellCommand';
 import type { SamplingParams } from '../../core/policy/sampling';
-import { readPrompt, readTurns, turnPath, type EpisodeRef } from '../store/episodeStore';
+import { readConversationTurns, readPrompt, turnPath, type EpisodeRef } from '../store/episodeStore';
 import { readJsonIfExists, writeJsonOnce } from '../store/files';
 import { assertEpisodeSandbox } from '../store/episodeSandbox';
 import { chatCompletion } from './chatCompletion';
@@ -58,7 +58,7 @@ export async function policyTurn(input: PolicyTurnInput): Promise<PolicyTurnResu
     return summarise(stored);
   }
 
-  const turns = readTurns(input, input.turn);
+  const turns = readConversationTurns(input, input.turn);
   if (turns.length !== input.turn - 1) {
     throw ApplicationFailure.nonRetryable(`episode ${input.episodeKey}: asked for turn ${input.turn} but the store holds ${turns.length} turns`, 'StoreMismatch');
   }

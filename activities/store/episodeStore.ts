@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EpisodePrompt, ObservationRecord, PolicyTurnRecord, TurnPair } from '../../core/agent/conversation';
 import { episodeDir, turnFile } from '../../core/store/runPaths';
 import { readJson, readJsonIfExists } from './files';
+import { TurnFileCache } from './turnFileCache';
 
 export interface EpisodeRef {
   runsDir: string;
@@ -28,8 +29,26 @@ export function readPrompt(ref: EpisodeRef): EpisodePrompt {
   return readJson<EpisodePrompt>(file);
 }
 
+interface JsonReader {
+  readJson<T>(file: string): T;
+  readJsonIfExists<T>(file: string): T | null;
+}
+
+const fromStore: JsonReader = { readJson, readJsonIfExists };
+
+/** Turn files parsed by this process's policy turns (bounded; checked against the files on each read). */
+const conversationCache = new TurnFileCache(Number(process.env.SWE_RL_TURN_CACHE_MB ?? 64) * 1024 * 1024);
+
+/**
+ * readTurns for the policy's next turn: the same listing and checks, but turn files this process
+ * parsed before are taken from its cache (turnFileCache.ts), so each turn parses only what is new.
+ */
+export function readConversationTurns(ref: EpisodeRef, beforeTurn: number): TurnPair[] {
+  return readTurns(ref, beforeTurn, conversationCache);
+}
+
 /** The episode's turns in order, each with its observation (null for a turn still in flight). */
-export function readTurns(ref: EpisodeRef, beforeTurn = Number.POSITIVE_INFINITY): TurnPair[] {
+export function readTurns(ref: EpisodeRef, beforeTurn = Number.POSITIVE_INFINITY, reader: JsonReader = fromStore): TurnPair[] {
   const dir = path.join(episodeDir(ref.runsDir, ref.runId, ref.episodeKey), 'turns');
   if (!existsSync(dir)) return [];
   const numbers = readdirSync(dir)
@@ -42,8 +61,8 @@ export function readTurns(ref: EpisodeRef, beforeTurn = Number.POSITIVE_INFINITY
     if (n !== i + 1) throw new Error(`episode ${ref.episodeKey}: turn ${i + 1} is missing from the store (found ${numbers.join(', ')})`);
   });
   return numbers.map((n) => {
-    const policy = readJson<PolicyTurnRecord>(turnPath(ref, n, 'policy'));
-    const observation = policy.observation ?? readJsonIfExists<ObservationRecord>(turnPath(ref, n, 'observation'))?.observation ?? null;
+    const policy = reader.readJson<PolicyTurnRecord>(turnPath(ref, n, 'policy'));
+    const observation = policy.observation ?? reader.readJsonIfExists<ObservationRecord>(turnPath(ref, n, 'observation'))?.observation ?? null;
     return { policy, observation };
   });
 }

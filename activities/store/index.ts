@@ -1,4 +1,5 @@
 export { writeTrainingBatch } from './batchActivities';
+export { taskIdWindow, writeRftBatches, writeWindowRefs } from './rftWindowFiles';
 export { finishEpisode, initEpisode } from './episodeActivities';
 export { readTaskStats, recordEvaluation, recordTaskStats } from './runState';
 export { listTaskIds, loadTask } from './taskFiles';

@@ -184,8 +184,11 @@ export function transcriptGrade(grade: StoredGrade, gradingLog: string | null): 
   };
 }
 
-/** The exit status of the `run tests` step in grading.log (`$ run tests (exit 1, 812 ms)`). */
+/**
+ * The exit status of the `run tests` step in grading.log: `$ run tests (pytest) (exit 1, 812 ms)`,
+ * or `$ run tests (exit 1, 812 ms)` in logs written before gradings named their test runner.
+ */
 export function testExitCode(gradingLog: string): number | null {
-  const match = /^\$ run tests \(exit (-?\d+|null)/m.exec(gradingLog);
+  const match = /^\$ run tests (?:\([a-z]+\) )?\(exit (-?\d+|null)/m.exec(gradingLog);
   return match && match[1] !== 'null' ? Number(match[1]) : null;
 }

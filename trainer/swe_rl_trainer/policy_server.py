@@ -17,7 +17,8 @@ another path under a loaded name is a 409. A request holds the policy it started
 eviction or reload never disturbs it.
 
 With --script FILE it answers from a script instead of sampling (`scripted_policy.py`): the same
-API, token ids and the served model's log-probs of the scripted reply.
+API, token ids and the served model's log-probs of the scripted reply. With --instant as well it
+makes no forward pass: log-probs are reported as 0.0 (benchmarks; see scripted_policy.py).
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ import torch
 
 from .errors import InvalidInput
 from .generation import generate
-from .scripted_policy import ScriptBook, scripted_generation
+from .scripted_policy import ScriptBook, instant_generation, scripted_generation
 from .model_io import load_model_and_tokenizer, resolve_device
 from .openai_protocol import (
     ApiError, chat_completion_body, check_policy_name, context_length_error, error_body, model_not_found,
@@ -159,11 +160,15 @@ class PolicyServer:
         device: str | None = None,
         max_policies: int = 4,
         script: ScriptBook | None = None,
+        instant: bool = False,
     ):
+        if instant and script is None:
+            raise ValueError("instant answers need a script")
         target = resolve_device(device or "cpu")
         pinned = load_policy(check_policy_name(served_model_name, "served_model_name"), model_dir, policy_version, target, max_context)
         self.registry = PolicyRegistry(pinned, target, max_context, max_policies)
         self.script = script
+        self.instant = instant
         handler = type("BoundHandler", (PolicyRequestHandler,), {"server_state": self})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
@@ -213,7 +218,10 @@ class PolicyServer:
             raise context_length_error(policy.max_context, len(prompt_ids), request.max_tokens)
         if self.script is not None:
             text = self.script.reply(request.messages)
-            result = scripted_generation(policy.model, policy.tokenizer, prompt_ids, text, request.max_tokens or room, policy.eos_token_ids)
+            if self.instant:
+                result = instant_generation(policy.tokenizer, text, request.max_tokens or room, policy.eos_token_ids)
+            else:
+                result = scripted_generation(policy.model, policy.tokenizer, prompt_ids, text, request.max_tokens or room, policy.eos_token_ids)
         else:
             result = generate(
                 policy.model, policy.tokenizer, prompt_ids,
@@ -340,14 +348,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=None, help="torch intra-op threads (1 is fastest for tiny models)")
     parser.add_argument("--script", default=None, help="answer from this script instead of sampling (swe_rl_trainer.scripted_policy)")
+    parser.add_argument("--instant", action="store_true", help="with --script: no forward pass, log-probs reported as 0.0 (benchmarks)")
+    parser.add_argument("--unfixed-every", type=int, default=0, help="with --script: every N-th episode of a task submits without the fix")
     args = parser.parse_args(argv)
+    if (args.instant or args.unfixed_every) and not args.script:
+        parser.error("--instant and --unfixed-every need --script")
     if args.threads:
         torch.set_num_threads(args.threads)
     logging.basicConfig(level=logging.INFO)
     server = PolicyServer(
         args.model, host=args.host, port=args.port, max_context=args.max_context,
         served_model_name=args.served_model_name, policy_version=args.policy_version, device=args.device,
-        max_policies=args.max_policies, script=ScriptBook.load(args.script) if args.script else None,
+        max_policies=args.max_policies, script=ScriptBook.load(args.script, args.unfixed_every) if args.script else None,
+        instant=args.instant,
     )
     print(f"policy server listening on {server.url}", flush=True)
     try:

@@ -62,6 +62,7 @@ describe('episode keys', () => {
 
   it('reads the test run exit status from grading.log', () => {
     expect(testExitCode('$ apply model patch (exit 0, 1 ms)\n$ run tests (exit 2, 5 ms)\n')).toBe(2);
+    expect(testExitCode('$ apply model patch (exit 0, 1 ms)\n$ run tests (unittest) (exit 1, 5 ms)\n')).toBe(1);
     expect(testExitCode('$ apply model patch (exit 1, 1 ms)\n')).toBeNull();
   });
 });
