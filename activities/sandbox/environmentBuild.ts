@@ -212,7 +212,9 @@ interface BuildMessage {
 
 /** `docker build` of the context folder through the engine's API, failing with the build's last lines. */
 async function buildImage(context: string, tag: string): Promise<void> {
-  const stream = await docker().buildImage(packDirectory(context), { t: tag, rm: true, forcerm: true });
+  // Everything was downloaded on the host: the build's RUN steps need no network, so they get none
+  // (and do not depend on the engine's bridge network, which an engine restart can leave broken).
+  const stream = await docker().buildImage(packDirectory(context), { t: tag, rm: true, forcerm: true, networkmode: 'none' });
   const messages = await new Promise<BuildMessage[]>((resolve, reject) => {
     docker().modem.followProgress(stream, (err: Error | null, output: BuildMessage[]) => (err ? reject(err) : resolve(output)));
   });

@@ -70,7 +70,7 @@ describe('the Web UI finds a run\'s episodes by iteration and outcome', () => {
     const groups = await Promise.all([group(solved, phase, 2, shared), group(unsolved, phase, 2, shared), group(unsolved, `${phase}-r1`, 1, { ...shared, image: 'swe-rl-no-such-image:none' })]);
     expect(groups[0].map((e) => [e.status, e.testReward])).toEqual([['completed', 1], ['completed', 1]]);
     expect(groups[1].map((e) => [e.status, e.endReason, e.testReward])).toEqual([['completed', 'submitted', 0], ['completed', 'submitted', 0]]);
-    expect(groups[2].map((e) => [e.status, e.endReason])).toEqual([['failed', 'sandbox_setup_error']]);
+    expect(groups[2].map((e) => [e.status, e.endReason])).toEqual([['failed', 'environment_unavailable']]);
 
     // The attributes the CLI counts progress with, and the outcome, as the server indexes them.
     const inIteration = `SweRlRun='${runId}' AND SweRlKind='episode' AND SweRlStage='stage1' AND SweRlIteration=12`;
@@ -79,7 +79,7 @@ describe('the Web UI finds a run\'s episodes by iteration and outcome', () => {
     const failedId = `${runId}/${phase}-r1/${unsolved.instance_id}/s0/a0`;
     expect(await count(`${inIteration} AND SweRlOutcome='failed' AND WorkflowId='${failedId}'`)).toBe(1);
     const failedMemo = (await services.client.workflow.getHandle(failedId).describe()).memo;
-    expect(String(failedMemo?.outcome)).toMatch(/^failed: sandbox_setup_error after 0 turns \(setupEpisodeSandbox: sandbox image swe-rl-no-such-image:none not found/);
+    expect(String(failedMemo?.outcome)).toMatch(/^failed: environment_unavailable after 0 turns \(setupEpisodeSandbox: .*swe-rl-no-such-image:none/);
 
     const query = `SweRlRun='${runId}' AND SweRlIteration=12 AND SweRlOutcome='unresolved'`;
     const expected = [0, 1].map((s) => `${runId}/${phase}/${unsolved.instance_id}/s${s}/a0`);
