@@ -4,14 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Task } from '../../../core/tasks/taskSchema';
 
-const git = (cwd: string, ...args: string[]) =>
+/** git with a fixed identity and dates, so fixture commits are the same on every run. */
+export const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=fixture', '-c', 'user.email=fixture@localhost', '-c', 'commit.gpgsign=false', ...args], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z' },
   }).trim();
 
-function write(root: string, files: Record<string, string>): void {
+/** Writes files (paths relative to root), creating their folders. */
+export function write(root: string, files: Record<string, string>): void {
   for (const [file, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), content);
