@@ -68,9 +68,15 @@ describe('an RFT phase over 8,000 tasks under a lowered history limit', () => {
   let client: Client;
   const work = path.join(DIR, 'work');
 
+  /** The dev server's database lives on tmpfs, outside the checkout: a file left by an earlier run would add its workflows to the counts. */
+  const removeDatabase = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(ENV.TEMPORAL_DB_FILE + suffix, { force: true });
+  };
+
   beforeAll(async () => {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
+    removeDatabase();
     const started = runProject('infra/temporal.sh', ['start'], ENV);
     expect(started.status).toBe(0);
     native = await NativeConnection.connect({ address: ADDRESS });
@@ -92,6 +98,7 @@ describe('an RFT phase over 8,000 tasks under a lowered history limit', () => {
     await native?.close();
     await connection?.close();
     runProject('infra/down.sh', [], ENV);
+    removeDatabase();
   });
 
   it('keeps every history under the limit, sums every window and writes the batches from the stored references', async () => {

@@ -152,7 +152,8 @@ export async function buildPublishedStandIn(docker: Docker, reposDir: string, ta
         '',
       ].join('\n'),
     });
-    const stream = await docker.buildImage(packDirectory(context), { t: tag, rm: true, forcerm: true });
+    // No network for the RUN step, as for the environment builds (activities/sandbox/environmentBuild.ts).
+    const stream = await docker.buildImage(packDirectory(context), { t: tag, rm: true, forcerm: true, networkmode: 'none' });
     const output = await new Promise<{ error?: string }[]>((resolve, reject) =>
       docker.modem.followProgress(stream, (err: Error | null, out: { error?: string }[]) => (err ? reject(err) : resolve(out))),
     );
