@@ -14,12 +14,12 @@ const GROUP = 10;
 const PLAIN_LOOP_EPISODES = 30;
 
 describe('the iteration benchmark', () => {
-  const { env, address } = isolatedTemporal(7341, 8341);
+  const { env, address, script } = isolatedTemporal(7341, 8341);
 
   beforeAll(async () => {
     await requireDocker();
     if (!existsSync(path.join(ROOT, 'dist/bench/iteration.js'))) throw new Error('build first: npm run build');
-    expect(runProject('infra/temporal.sh', ['start'], env).status).toBe(0);
+    expect(runProject(script, ['start'], env).status).toBe(0);
   });
 
   afterAll(() => {

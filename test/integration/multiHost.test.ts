@@ -89,7 +89,7 @@ describe('sandboxes on two Docker hosts', () => {
 
   beforeAll(async () => {
     await requireDocker();
-    expect(runProject('infra/temporal.sh', ['start'], temporal.env).status).toBe(0);
+    expect(runProject(temporal.script, ['start'], temporal.env).status).toBe(0);
     [hostA, hostB] = await Promise.all([startEngine('t-hosta'), startEngine('t-hostb')]);
     services = await startPipelineServices({ address: temporal.address, workers: 'no-sandbox' });
     policyPort = await freePort();
@@ -205,10 +205,10 @@ describe('sandboxes on two Docker hosts', () => {
       const it = Math.min(4, iterationsBefore + 1);
       return turnOf(it)();
     });
-    const temporalPid = Number(readFileSync(path.join(temporal.env.SWE_RL_STATE_DIR, 'temporal.pid'), 'utf8'));
+    const temporalPid = Number(readFileSync(temporal.pidFile, 'utf8'));
     process.kill(temporalPid, 'SIGKILL');
     await sleep(5000);
-    expect(runProject('infra/temporal.sh', ['start'], temporal.env).status).toBe(0);
+    expect(runProject(temporal.script, ['start'], temporal.env).status).toBe(0);
     await recovery('Temporal crash', Date.now());
 
     const result = await resultOf(handle);

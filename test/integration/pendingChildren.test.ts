@@ -10,7 +10,7 @@ import { requireDocker } from './support/services';
 // A dev server whose pending-children limit is lowered to 20 through its dynamic config; an
 // iteration of 30 episodes completes because every workflow keeps its children in a window.
 describe('an iteration with more episodes than the pending-children limit', () => {
-  const { env, address } = isolatedTemporal(17433, 18433, { SWE_RL_TEMPORAL_DYNAMIC_CONFIG: 'limit.numPendingChildExecutions.error=20' });
+  const { env, address } = isolatedTemporal(17433, 18433, { SWE_RL_TEMPORAL_DYNAMIC_CONFIG: 'limit.numPendingChildExecutions.error=20' }, 'dev');
   let services: PipelineServices;
 
   beforeAll(async () => {

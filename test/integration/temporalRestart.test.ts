@@ -6,7 +6,7 @@ import { temporalCli } from './support/temporalCli';
 // A second dev server on other ports and its own SQLite file, started and stopped by the
 // project's own scripts: a workflow started before a restart is still there after it.
 describe('Temporal dev server on a SQLite file', () => {
-  const { env, address } = isolatedTemporal(17233, 18233);
+  const { env, address } = isolatedTemporal(17233, 18233, {}, 'dev');
   const cli = (args: string[]) => temporalCli(args, 60_000, address);
 
   afterAll(() => {

@@ -56,19 +56,42 @@ export function runProjectAsync(command: string, args: string[], env: Record<str
   return runAsync(path.join(ROOT, command), args, env, timeoutMs);
 }
 
+/** A Temporal server of a test's own; `start` runs `script start`, `pidFile` names its server process. */
+export interface IsolatedTemporal {
+  env: Record<string, string>;
+  address: string;
+  dir: string;
+  kind: 'dev' | 'service';
+  script: string;
+  pidFile: string;
+}
+
 /**
- * Environment for a second dev server of a test's own (ports, SQLite file, state and logs in a
- * temporary folder), started by infra/temporal.sh and stopped by infra/down.sh.
+ * Environment for a Temporal server of a test's own (ports, state and logs in a temporary folder),
+ * stopped by infra/down.sh: the dev server (infra/temporal.sh, SQLite file in the folder), or with
+ * SWE_RL_TEST_TEMPORAL=service the Temporal Service on PostgreSQL (infra/temporal-service.sh) on
+ * the same frontend port (it takes the 20 ports from there), its PostgreSQL cluster in the folder
+ * and listening on uiPort (the service has no Web UI). Tests of the dev server itself pass kind 'dev'.
  */
-export function isolatedTemporal(frontendPort: number, uiPort: number, extra: Record<string, string> = {}): { env: Record<string, string>; address: string; dir: string } {
+export function isolatedTemporal(frontendPort: number, uiPort: number, extra: Record<string, string> = {}, kind = testTemporalKind()): IsolatedTemporal {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'swe-rl-temporal-'));
-  const env = {
-    SWE_RL_STATE_DIR: path.join(dir, 'state'),
-    SWE_RL_LOG_DIR: path.join(dir, 'logs'),
-    TEMPORAL_DB_FILE: path.join(dir, 'temporal.sqlite'),
-    TEMPORAL_FRONTEND_PORT: String(frontendPort),
-    TEMPORAL_UI_PORT: String(uiPort),
-    ...extra,
+  const common = { SWE_RL_STATE_DIR: path.join(dir, 'state'), SWE_RL_LOG_DIR: path.join(dir, 'logs') };
+  const own: Record<string, string> =
+    kind === 'service'
+      ? { SWE_RL_TEMPORAL: 'service', TEMPORAL_SERVICE_PORT: String(frontendPort), TEMPORAL_SERVICE_PG_PORT: String(uiPort), TEMPORAL_SERVICE_PG_DIR: path.join(dir, 'pg') }
+      : { TEMPORAL_DB_FILE: path.join(dir, 'temporal.sqlite'), TEMPORAL_FRONTEND_PORT: String(frontendPort), TEMPORAL_UI_PORT: String(uiPort) };
+  return {
+    env: { ...common, ...own, ...extra },
+    address: `127.0.0.1:${frontendPort}`,
+    dir,
+    kind,
+    script: kind === 'service' ? 'infra/temporal-service.sh' : 'infra/temporal.sh',
+    pidFile: path.join(common.SWE_RL_STATE_DIR, kind === 'service' ? 'temporal-service.pid' : 'temporal.pid'),
   };
-  return { env, address: `127.0.0.1:${frontendPort}`, dir };
+}
+
+function testTemporalKind(): 'dev' | 'service' {
+  const kind = process.env.SWE_RL_TEST_TEMPORAL ?? 'dev';
+  if (kind !== 'dev' && kind !== 'service') throw new Error(`SWE_RL_TEST_TEMPORAL must be dev or service, not ${kind}`);
+  return kind;
 }
