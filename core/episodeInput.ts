@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { promptStyleSchema } from './agent/promptStyle';
 import { samplingSchema } from './policy/sampling';
 import { sandboxLimitsSchema } from './sandboxSpec';
-import { taskSchema } from './tasks/taskSchema';
+import { stagedTaskSchema } from './tasks/stagedTask';
+import { taskSchema, type Task } from './tasks/taskSchema';
+import { InvalidInputError } from './validation';
 
 export const episodeLimitsSchema = z.strictObject({
   maxTurns: z.number().int().min(1),
@@ -32,7 +34,9 @@ export const episodeInputSchema = z.strictObject({
   episodeKey: z.string().min(1),
   sample: z.number().int().min(0),
   attempt: z.number().int().min(0),
-  task: taskSchema,
+  /** The task by reference (staged in the run folder), or by value as histories from before staged tasks carry it: one of the two. */
+  taskRef: stagedTaskSchema.optional(),
+  task: taskSchema.optional(),
   reposDir: z.string().optional(),
   image: z.string().optional(),
   sandboxLimits: sandboxLimitsSchema.partial().default({}),
@@ -43,10 +47,26 @@ export const episodeInputSchema = z.strictObject({
   promptStyle: promptStyleSchema.default('full'),
 });
 export type EpisodeInput = z.input<typeof episodeInputSchema>;
+
+/** The episode workflow's input: one of task and taskRef is required. */
+export const episodeWorkflowInputSchema = episodeInputSchema.refine((input) => input.task !== undefined || input.taskRef !== undefined, {
+  message: 'task or taskRef is required',
+  path: ['taskRef'],
+});
 export type EpisodeLimits = z.output<typeof episodeLimitsSchema>;
 export type PolicyEndpoint = z.output<typeof policyEndpointSchema>;
 
 /** Readable episode key and workflow id parts: `<phase>/<instance>/s<sample>/a<attempt>`. */
 export function episodeKeyFor(phase: string, instanceId: string, sample: number, attempt: number): string {
   return `${phase}/${instanceId}/s${sample}/a${attempt}`;
+}
+
+/**
+ * The episode's task as its activities take it (by reference, or by value in older histories) and
+ * its instance id; an input with neither fails with a clear error.
+ */
+export function episodeTask(input: { task?: Task; taskRef?: z.output<typeof stagedTaskSchema> }): { instanceId: string; arg: { taskRef: z.output<typeof stagedTaskSchema> } | { task: Task } } {
+  if (input.taskRef) return { instanceId: input.taskRef.instanceId, arg: { taskRef: input.taskRef } };
+  if (input.task) return { instanceId: input.task.instance_id, arg: { task: input.task } };
+  throw new InvalidInputError('episode input', ['taskRef: task or taskRef is required']);
 }

@@ -1,7 +1,7 @@
 import { CancellationScope, patched, setCurrentDetails, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { EpisodeSummary } from '../activities/store/episodeActivities';
 import type { ShellState } from '../core/agent/shellCommand';
-import { episodeInputSchema } from '../core/episodeInput';
+import { episodeTask, episodeWorkflowInputSchema } from '../core/episodeInput';
 import type { FailureReason } from '../core/failures/failurePolicy';
 import { sandboxIdFor } from '../core/sandboxSpec';
 import { gradingActivities, policyActivities, sandboxHostActivities, sandboxPlacement, storeActivities } from './activityProxies';
@@ -20,8 +20,9 @@ import { parseWorkflowInput } from './validateInput';
  * a counted failure with its reason (core/failures/failurePolicy.ts); it never fails the workflow.
  */
 export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
-  const input = parseWorkflowInput(episodeInputSchema, rawInput, 'episode input');
+  const input = parseWorkflowInput(episodeWorkflowInputSchema, rawInput, 'episode input');
   const { limits } = input;
+  const task = episodeTask(input);
   const ref = { runsDir: input.runsDir, runId: input.runId, episodeKey: input.episodeKey };
   const policy = policyActivities(input.policy.requestTimeoutSeconds);
   const info = workflowInfo();
@@ -39,7 +40,7 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
   const turnLog: string[] = [];
   const summary = (extra: Partial<EpisodeSummary>): EpisodeSummary => ({
     episodeKey: input.episodeKey,
-    instanceId: input.task.instance_id,
+    instanceId: task.instanceId,
     sample: input.sample,
     attempt: input.attempt,
     status: 'completed',
@@ -57,9 +58,9 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
 
   let onHost: ReturnType<typeof sandboxHostActivities> | null = null;
   try {
-    const placed = await sandboxPlacement.setupEpisodeSandbox.executeWithOptions({ summary: `sandbox for task ${input.task.instance_id}` }, [{
+    const placed = await sandboxPlacement.setupEpisodeSandbox.executeWithOptions({ summary: `sandbox for task ${task.instanceId}` }, [{
       sandboxId,
-      task: input.task,
+      ...task.arg,
       reposDir: input.reposDir,
       image: input.image,
       limits: input.sandboxLimits,
@@ -74,7 +75,7 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
     });
     await storeActivities.initEpisode({
       ...ref,
-      problemStatement: input.task.problem_statement,
+      ...('task' in task.arg ? { problemStatement: task.arg.task.problem_statement } : { taskRef: task.arg.taskRef }),
       commandTimeoutSeconds: limits.commandTimeoutSeconds,
       promptStyle: input.promptStyle,
       sandboxId,
@@ -143,7 +144,7 @@ export async function episode(rawInput: unknown): Promise<EpisodeSummary> {
   let gradeReason = 'not_submitted';
   if (!failure && endReason === 'submitted') {
     try {
-      const grade = await gradingActivities(limits.testTimeoutSeconds).gradeEpisode.executeWithOptions({ summary: `grade the submission for task ${input.task.instance_id}` }, [{ ...ref, task: input.task, reposDir: input.reposDir, testTimeoutSeconds: limits.testTimeoutSeconds }]);
+      const grade = await gradingActivities(limits.testTimeoutSeconds).gradeEpisode.executeWithOptions({ summary: `grade the submission for task ${task.instanceId}` }, [{ ...ref, ...task.arg, reposDir: input.reposDir, testTimeoutSeconds: limits.testTimeoutSeconds }]);
       testReward = grade.reward;
       gradeReason = grade.reason;
     } catch (err) {

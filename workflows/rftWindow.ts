@@ -18,7 +18,7 @@ export const rftWindowInputSchema = z.strictObject({
   start: z.number().int().min(0),
   end: z.number().int().min(1),
   taskFile: z.string().min(1),
-  shared: episodeInputSchema.omit({ episodeKey: true, sample: true, attempt: true, task: true }),
+  shared: episodeInputSchema.omit({ episodeKey: true, sample: true, attempt: true, task: true, taskRef: true }),
   samples: z.number().int().min(1),
   taskGroups: z.number().int().min(1),
   episodesPerGroup: z.number().int().min(1),

@@ -12,7 +12,7 @@ import { episodeDetails, episodeSummary } from '../core/summaries';
 
 export const taskGroupInputSchema = z.strictObject({
   /** The episode input shared by every sample; the task, episodeKey, sample and attempt are filled in. */
-  episode: episodeInputSchema.omit({ episodeKey: true, sample: true, attempt: true, task: true }),
+  episode: episodeInputSchema.omit({ episodeKey: true, sample: true, attempt: true, task: true, taskRef: true }),
   /** The task, by reference: workflows pass references, not big payloads. */
   taskFile: z.string().min(1),
   instanceId: z.string().min(1),
@@ -36,12 +36,15 @@ export async function taskGroup(rawInput: unknown): Promise<EpisodeSummary[]> {
   // Episodes carry the run, stage, iteration, kind and task, so the Web UI lists them by outcome.
   const episodeAttributes = patched('episode-search-attributes') ? childSearchAttributes(input.episode.runId, 'episode', instanceId) : undefined;
   const at = ownRunPlace();
-  const task = await storeActivities.loadTask({ file: input.taskFile, instanceId });
+  // Episodes take the task by reference, staged once in the run folder; older histories loaded it and passed it by value.
+  const taskArg = patched('staged-tasks')
+    ? { taskRef: await storeActivities.stageTask({ file: input.taskFile, instanceId, runsDir: input.episode.runsDir, runId: input.episode.runId }) }
+    : { task: await storeActivities.loadTask({ file: input.taskFile, instanceId }) };
   const samples = Array.from({ length: input.samples }, (_, i) => i);
   return runWithConcurrency(samples, input.concurrency, async (sample) => {
     const runAttempt = async (attempt: number): Promise<EpisodeSummary> => {
       const episodeKey = episodeKeyFor(input.phase, instanceId, sample, attempt);
-      const episodeInput: EpisodeInput = { ...input.episode, task, episodeKey, sample, attempt };
+      const episodeInput: EpisodeInput = { ...input.episode, ...taskArg, episodeKey, sample, attempt };
       try {
         return await executeChild('episode', {
           workflowId: `${input.episode.runId}/${episodeKey}`,

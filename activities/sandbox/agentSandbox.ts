@@ -14,6 +14,8 @@ import { prepareRepository } from './repository';
 import { createSandbox, destroySandbox } from './sandboxActivities';
 import type { SandboxPlacement } from './sandboxHost';
 import { withHeartbeat } from '../heartbeat';
+import { taskOf } from '../store/stagedTasks';
+import type { StagedTask } from '../../core/tasks/stagedTask';
 
 export const INITIAL_SHELL_STATE: ShellState = { cwd: '/testbed', openFile: null };
 
@@ -24,9 +26,13 @@ function toolProgramSource(): string {
   return toolProgram;
 }
 
+type SandboxTask = Pick<Task, 'instance_id' | 'repo' | 'base_commit' | 'image'> & EnvironmentTask;
+
 export interface EpisodeSandboxInput {
   sandboxId: string;
-  task: Pick<Task, 'instance_id' | 'repo' | 'base_commit' | 'image'> & EnvironmentTask;
+  /** The task by value (histories from before staged tasks, the plain loop) or by reference. */
+  task?: SandboxTask;
+  taskRef?: StagedTask;
   reposDir?: string;
   /** Replaces the base image (a run config's sandbox.image). */
   image?: string;
@@ -45,7 +51,8 @@ export interface EpisodeSandboxInput {
  */
 export async function setupEpisodeSandbox(input: EpisodeSandboxInput): Promise<{ sandboxId: string; baseHead: string } & SandboxPlacement> {
   return withHeartbeat(async () => {
-    const environment = await environmentForTask(input.task, { reposDir: input.reposDir, ...(input.image ? { baseImage: input.image } : {}) });
+    const task: SandboxTask = taskOf(input, 'setupEpisodeSandbox');
+    const environment = await environmentForTask(task, { reposDir: input.reposDir, ...(input.image ? { baseImage: input.image } : {}) });
     const created = await createSandbox({
       sandboxId: input.sandboxId,
       image: environment.image,
@@ -60,7 +67,7 @@ export async function setupEpisodeSandbox(input: EpisodeSandboxInput): Promise<{
       const existing = created.created ? null : await headOf(input.sandboxId);
       const baseHead =
         existing ??
-        (await prepareRepository(input.sandboxId, input.task, input.reposDir, { repoInImage: environment.repoInImage, image: environment.image, uid: uidOf(environment.user) }))
+        (await prepareRepository(input.sandboxId, task, input.reposDir, { repoInImage: environment.repoInImage, image: environment.image, uid: uidOf(environment.user) }))
           .head;
       // The tools go to root-owned /opt as root, whatever the environment's user.
       const install = await execArgv(input.sandboxId, ['bash', '-c', installToolsScript(toolProgramSource())], {

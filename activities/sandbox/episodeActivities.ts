@@ -12,6 +12,8 @@ import { docker, isDockerStatus } from './dockerClient';
 import { gradePatch } from './grading';
 import { sandboxHostName } from './sandboxHost';
 import { withHeartbeat } from '../heartbeat';
+import { taskOf } from '../store/stagedTasks';
+import type { StagedTask } from '../../core/tasks/stagedTask';
 
 export interface SandboxTurnInput extends EpisodeRef {
   turn: number;
@@ -114,7 +116,9 @@ export async function storeSubmission(input: EpisodeRef & { sandboxId: string; b
 }
 
 export interface GradeEpisodeInput extends EpisodeRef {
-  task: Task;
+  /** The task by value (histories from before staged tasks) or by reference. */
+  task?: Task;
+  taskRef?: StagedTask;
   reposDir?: string;
   testTimeoutSeconds: number;
 }
@@ -129,8 +133,9 @@ export async function gradeEpisode(input: GradeEpisodeInput): Promise<{ reward: 
   if (stored) return { reward: stored.reward, reason: stored.reason };
   const patchFile = episodeFile(input, 'patch.diff');
   const patch = existsSync(patchFile) ? readFileSync(patchFile, 'utf8') : '';
+  const task = taskOf(input, 'gradeEpisode');
   const result = await withHeartbeat(() => gradePatch({
-    task: input.task,
+    task,
     patch,
     reposDir: input.reposDir,
     gradeId: `${input.runId}-${input.episodeKey}`,

@@ -6,9 +6,13 @@ import type { EpisodePrompt } from '../../core/agent/conversation';
 import { episodeFile, promptFile, readTurns, type EpisodeRef } from './episodeStore';
 import { writeJsonOnce } from './files';
 import { bindEpisodeSandbox } from './episodeSandbox';
+import { taskOf } from './stagedTasks';
+import type { StagedTask } from '../../core/tasks/stagedTask';
 
 export interface InitEpisodeInput extends EpisodeRef {
-  problemStatement: string;
+  /** The text, or (staged tasks) the reference its record is read from. */
+  problemStatement?: string;
+  taskRef?: StagedTask;
   commandTimeoutSeconds: number;
   promptStyle?: PromptStyle;
   /** The sandbox that owns the episode's turns from now on, and its host. */
@@ -22,7 +26,8 @@ export interface InitEpisodeInput extends EpisodeRef {
  */
 export async function initEpisode(input: InitEpisodeInput): Promise<{ promptChars: number; superseded: string | null }> {
   const { superseded } = bindEpisodeSandbox(input, { sandboxId: input.sandboxId, host: input.host });
-  const prompt = writeJsonOnce<EpisodePrompt>(promptFile(input), episodePrompt(input.promptStyle ?? 'full', input));
+  const problemStatement = input.problemStatement ?? taskOf({ taskRef: input.taskRef }, 'initEpisode').problem_statement;
+  const prompt = writeJsonOnce<EpisodePrompt>(promptFile(input), episodePrompt(input.promptStyle ?? 'full', { ...input, problemStatement }));
   return { promptChars: prompt.system.length + prompt.user.length, superseded };
 }
 

@@ -48,7 +48,7 @@ export interface ActivityFailureInfo {
 
 const SANDBOX_ACTIVITIES = new Set(['sandboxTurn', 'storeSubmission', 'execInSandbox', 'destroySandbox']);
 const SETUP_ACTIVITIES = new Set(['setupEpisodeSandbox', 'createSandbox']);
-const STORE_ACTIVITIES = new Set(['initEpisode', 'finishEpisode', 'loadTask']);
+const STORE_ACTIVITIES = new Set(['initEpisode', 'finishEpisode', 'loadTask', 'stageTask']);
 const ENGINE_DOWN = /docker\.sock|ECONNREFUSED|ENOENT|EPIPE|ECONNRESET|socket hang up|Cannot connect to the Docker daemon/i;
 
 /** Classifies one failed activity of an episode into a counted reason. */

@@ -24,7 +24,7 @@ export async function episode(input: EpisodeInput): Promise<EpisodeSummary> {
   if (passes) await writeStandInTrajectory({ runsDir: input.runsDir, runId: input.runId, episodeKey: input.episodeKey });
   return {
     episodeKey: input.episodeKey,
-    instanceId: input.task.instance_id,
+    instanceId: input.taskRef?.instanceId ?? input.task!.instance_id,
     sample: input.sample,
     attempt: input.attempt,
     status: 'completed',
