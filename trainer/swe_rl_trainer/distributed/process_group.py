@@ -1,6 +1,7 @@
 """The process group of a torchrun job, read from its env (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR)."""
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,6 +9,11 @@ from datetime import timedelta
 import torch
 import torch.distributed as dist
 from torch.distributed.device_mesh import DeviceMesh, init_device_mesh
+
+log = logging.getLogger(__name__)
+
+# How long a rank waits at teardown for the others (a rank that failed may never come).
+TEARDOWN_BARRIER_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,23 @@ def init_process_group(device_type: str | None = None, timeout_s: float = 1800.0
 
 
 def destroy_process_group() -> None:
-    if dist.is_initialized():
-        dist.destroy_process_group()
+    """Tears the group down once every rank is done with it.
+
+    A rank that destroys its gloo group while another rank still talks to it can abort ("terminate
+    called without an active exception", SIGABRT) and fail a job that had succeeded, so the ranks
+    meet at a barrier first; one that does not come within TEARDOWN_BARRIER_S is let go.
+    """
+    if not dist.is_initialized():
+        return
+    if dist.get_world_size() > 1:
+        try:
+            if dist.get_backend() == "gloo":
+                dist.monitored_barrier(timeout=timedelta(seconds=TEARDOWN_BARRIER_S))
+            else:
+                dist.barrier()
+        except Exception as error:  # noqa: BLE001 - a missing rank: tear down regardless
+            log.warning("teardown barrier: %s", error)
+    dist.destroy_process_group()
 
 
 def _free_port() -> int:
