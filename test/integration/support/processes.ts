@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -75,6 +75,8 @@ export interface IsolatedTemporal {
  */
 export function isolatedTemporal(frontendPort: number, uiPort: number, extra: Record<string, string> = {}, kind = testTemporalKind()): IsolatedTemporal {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'swe-rl-temporal-'));
+  // As root, PostgreSQL runs as its own user and must reach its data folder inside this one.
+  if (kind === 'service') chmodSync(dir, 0o755);
   const common = { SWE_RL_STATE_DIR: path.join(dir, 'state'), SWE_RL_LOG_DIR: path.join(dir, 'logs') };
   const own: Record<string, string> =
     kind === 'service'
