@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { promptStyleSchema } from './agent/promptStyle';
 import { samplingSchema } from './policy/sampling';
 import { sandboxLimitsSchema } from './sandboxSpec';
-import { stagedTaskSchema } from './tasks/stagedTask';
+import { stagedTaskSchema, type StagedTask } from './tasks/stagedTask';
 import { taskSchema, type Task } from './tasks/taskSchema';
 import { InvalidInputError } from './validation';
 
@@ -65,7 +65,7 @@ export function episodeKeyFor(phase: string, instanceId: string, sample: number,
  * The episode's task as its activities take it (by reference, or by value in older histories) and
  * its instance id; an input with neither fails with a clear error.
  */
-export function episodeTask(input: { task?: Task; taskRef?: z.output<typeof stagedTaskSchema> }): { instanceId: string; arg: { taskRef: z.output<typeof stagedTaskSchema> } | { task: Task } } {
+export function episodeTask(input: { task?: Task; taskRef?: StagedTask }): { instanceId: string; arg: { taskRef: StagedTask } | { task: Task } } {
   if (input.taskRef) return { instanceId: input.taskRef.instanceId, arg: { taskRef: input.taskRef } };
   if (input.task) return { instanceId: input.task.instance_id, arg: { task: input.task } };
   throw new InvalidInputError('episode input', ['taskRef: task or taskRef is required']);
