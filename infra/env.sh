@@ -10,6 +10,12 @@ TEMPORAL_CLI_VERSION="v1.5.1"
 TEMPORAL_FRONTEND_PORT="${TEMPORAL_FRONTEND_PORT:-7233}"
 TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 TEMPORAL_DB_FILE="${TEMPORAL_DB_FILE:-$SWE_RL_DATA_DIR/temporal.sqlite}"
+# SQLite pragmas of the dev server's file. SQLite's defaults (a rollback journal, synchronous=FULL)
+# cost several fsyncs per Temporal write, which set the pace of every workflow on a slow disk. A
+# write-ahead log with synchronous=NORMAL survives any crash of the server process (a SIGKILL
+# included); only an operating-system crash can lose its last transactions. Set it empty for
+# SQLite's defaults.
+TEMPORAL_SQLITE_PRAGMAS="${TEMPORAL_SQLITE_PRAGMAS-journal_mode=wal synchronous=normal}"
 # Which Temporal Service `swe-rl up` / `down` / `services` manage: `dev` (the dev server,
 # infra/temporal.sh) or `service` (the server on PostgreSQL, infra/temporal-service.sh; docs/temporal-service.md).
 SWE_RL_TEMPORAL="${SWE_RL_TEMPORAL:-dev}"

@@ -31,6 +31,7 @@ start() {
   for spec in "${SWE_RL_SEARCH_ATTRIBUTES[@]}"; do args+=(--search-attribute "$spec"); done
   # Extra dynamic config, e.g. SWE_RL_TEMPORAL_DYNAMIC_CONFIG="limit.numPendingChildExecutions.error=20"
   for spec in ${SWE_RL_TEMPORAL_DYNAMIC_CONFIG:-}; do args+=(--dynamic-config-value "$spec"); done
+  for spec in $TEMPORAL_SQLITE_PRAGMAS; do args+=(--sqlite-pragma "$spec"); done
   log "starting Temporal dev server (db $TEMPORAL_DB_FILE)"
   setsid "$(temporal_bin)" "${args[@]}" >>"$SWE_RL_LOG_DIR/temporal.log" 2>&1 < /dev/null &
   echo $! > "$SWE_RL_STATE_DIR/temporal.pid"
