@@ -61,7 +61,6 @@ export interface IsolatedTemporal {
   env: Record<string, string>;
   address: string;
   dir: string;
-  kind: 'dev' | 'service';
   script: string;
   pidFile: string;
 }
@@ -86,7 +85,6 @@ export function isolatedTemporal(frontendPort: number, uiPort: number, extra: Re
     env: { ...common, ...own, ...extra },
     address: `127.0.0.1:${frontendPort}`,
     dir,
-    kind,
     script: kind === 'service' ? 'infra/temporal-service.sh' : 'infra/temporal.sh',
     pidFile: path.join(common.SWE_RL_STATE_DIR, kind === 'service' ? 'temporal-service.pid' : 'temporal.pid'),
   };
