@@ -41,8 +41,8 @@ async function main(): Promise<void> {
   const group = count(args, '--group', 10);
   // Episode sandboxes this host holds at once: the bound on sandboxes in use, for both runs.
   const slots = count(args, '--slots', Number(process.env.SWE_RL_SANDBOX_SLOTS ?? 4));
-  // By default as many episodes in flight as slots: more only wait for a slot (each retrying
-  // setupEpisodeSandbox and polling Docker), which costs CPU on a small machine and buys nothing.
+  // By default as many episodes in flight as slots: more only wait for a slot (holding an
+  // activity and a heartbeat each), which buys nothing on a small machine.
   const episodesPerGroup = count(args, '--episodes-per-group', Math.min(group, 2));
   const taskGroups = count(args, '--concurrency-groups', Math.max(1, Math.floor(slots / episodesPerGroup)));
   process.env.SWE_RL_SANDBOX_SLOTS = String(slots);

@@ -12,6 +12,7 @@ import { Context } from '@temporalio/activity';
 import { EPISODE_LABEL, HOST_LABEL, KIND_LABEL, OWNER_LABEL, RUN_LABEL, SANDBOX_LABEL, WORKFLOW_RUN_LABEL, docker, isDockerStatus } from './dockerClient';
 import { sandboxHostName, thisPlacement, type SandboxPlacement } from './sandboxHost';
 import { withSandboxSlot } from './sandboxSlots';
+import { slotFreed } from './slotSignal';
 import { SANDBOX_USER, execArgv } from './execCommand';
 import { diskLimitFor } from './diskLimit';
 import { execContextLabels } from './execContext';
@@ -110,6 +111,7 @@ export async function destroySandbox(sandboxId: string): Promise<{ removed: bool
   const host = sandboxHostName();
   try {
     await docker().getContainer(sandboxId).remove({ force: true, v: true });
+    slotFreed.release();
     return { removed: true, host };
   } catch (err) {
     if (isDockerStatus(err, 404)) return { removed: false, host };
