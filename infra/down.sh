@@ -3,7 +3,8 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-for name in policy-server trainer workers temporal; do stop_process "$name"; done
+# Either worker layout, whichever `up` started (SWE_RL_WORKERS may have changed since).
+for name in policy-server trainer "${WORKER_PROCESSES_ALL_IN_ONE[@]}" "${WORKER_PROCESSES_SPLIT[@]}" temporal; do stop_process "$name"; done
 # The Temporal Service on PostgreSQL, when `up` started it (SWE_RL_TEMPORAL=service); a no-op otherwise.
 "$(dirname "$0")/temporal-service.sh" stop
 # Extra engines that infra/docker-engine.sh started under this state folder (dockerd-NAME.pid).

@@ -32,6 +32,17 @@ case "$SWE_RL_TEMPORAL" in
   service) export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_SERVICE_PORT" ;;
   *) printf 'SWE_RL_TEMPORAL must be dev or service, not %s\n' "$SWE_RL_TEMPORAL" >&2; exit 1 ;;
 esac
+# How `swe-rl up` runs the TypeScript workers: `all-in-one` (one process, workers/allInOne.ts) or
+# `split` (orchestrator, sandbox and policy workers in processes of their own, as a cluster runs
+# them: a workflow task then waits on no activity's CPU; docs/turn-overhead.md).
+SWE_RL_WORKERS="${SWE_RL_WORKERS:-all-in-one}"
+case "$SWE_RL_WORKERS" in
+  all-in-one | split) ;;
+  *) printf 'SWE_RL_WORKERS must be all-in-one or split, not %s\n' "$SWE_RL_WORKERS" >&2; exit 1 ;;
+esac
+# The processes of each layout, as `up` names them (pid files, logs).
+WORKER_PROCESSES_ALL_IN_ONE=(workers)
+WORKER_PROCESSES_SPLIT=(orchestrator-worker sandbox-worker policy-worker)
 SANDBOX_IMAGE="${SWE_RL_SANDBOX_IMAGE:-swe-rl-sandbox:bookworm}"
 SANDBOX_SUITE="${SWE_RL_SANDBOX_SUITE:-bookworm}"
 # The local base model (infra/local-model.sh builds it) and the CPU policy server that serves it

@@ -16,7 +16,8 @@ elif "$(dirname "$0")/temporal.sh" healthy 2>/dev/null; then
 else
   echo "temporal: not running"
 fi
-for name in workers trainer; do
+if [ "$SWE_RL_WORKERS" = split ]; then worker_processes=("${WORKER_PROCESSES_SPLIT[@]}"); else worker_processes=("${WORKER_PROCESSES_ALL_IN_ONE[@]}"); fi
+for name in "${worker_processes[@]}" trainer; do
   if pid_alive "$name"; then echo "$name: running$(started "$name")"; else echo "$name: not running"; fi
 done
 if "$(dirname "$0")/policy-server.sh" healthy 2>/dev/null; then

@@ -3,6 +3,7 @@
 # with SWE_RL_TEMPORAL=service, the Temporal Service on PostgreSQL, the TypeScript workers, the
 # Python trainer worker and the CPU policy server when the local model is built), recording the
 # pid of each process it starts.
+# SWE_RL_WORKERS=split runs the orchestrator, sandbox and policy workers as three processes.
 # --no-workers starts the services only; --policy-server starts the CPU policy server even then.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -42,7 +43,19 @@ start_process() {
 
 if [ "$workers" = 1 ]; then
   [ -f "$SWE_RL_ROOT/dist/workers/allInOne.js" ] || die "workers are not built; run npm run build"
-  start_process workers "worker polling" node "$SWE_RL_ROOT/dist/workers/allInOne.js"
+  if [ "$SWE_RL_WORKERS" = split ]; then
+    for name in "${WORKER_PROCESSES_ALL_IN_ONE[@]}"; do
+      if pid_alive "$name"; then die "the all-in-one workers run (pid $(cat "$SWE_RL_STATE_DIR/$name.pid")); swe-rl down first to change SWE_RL_WORKERS"; fi
+    done
+    start_process orchestrator-worker "worker polling" node "$SWE_RL_ROOT/dist/workers/orchestrator.js"
+    start_process sandbox-worker "worker polling" node "$SWE_RL_ROOT/dist/workers/sandbox.js"
+    start_process policy-worker "worker polling" node "$SWE_RL_ROOT/dist/workers/policy.js"
+  else
+    for name in "${WORKER_PROCESSES_SPLIT[@]}"; do
+      if pid_alive "$name"; then die "split workers run ($name, pid $(cat "$SWE_RL_STATE_DIR/$name.pid")); swe-rl down first to change SWE_RL_WORKERS"; fi
+    done
+    start_process workers "worker polling" node "$SWE_RL_ROOT/dist/workers/allInOne.js"
+  fi
   if [ -x "$SWE_RL_VENV/bin/python" ]; then
     start_process trainer "trainer worker polling" "$SWE_RL_VENV/bin/python" -u -m swe_rl_trainer.worker
   else
