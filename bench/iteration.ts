@@ -20,7 +20,7 @@ import { readJsonIfExists } from '../activities/store/files';
 import type { RlIterationResult } from '../workflows/rlIteration';
 import { runConfigSchema, type RunConfigInput } from '../core/runConfig';
 import { TASK_QUEUES } from '../core/taskQueues';
-import { childrenOf, fetchHistory, largestPerType, quantile, turnOverheadsMs, type FetchedHistory } from './iteration/historyFigures';
+import { childrenOf, fetchHistory, largestPerType, medianParts, quantile, turnOverheadPartsMs, turnOverheadsMs, type FetchedHistory } from './iteration/historyFigures';
 import { runPlainLoop, type PlainEpisode } from './iteration/plainLoop';
 import { benchTasks, buildTinyModel, startInstantPolicyServer, startTrainerWorker, startWorkers, writeScript, type ChildService } from './iteration/services';
 
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     const perType = largestPerType(histories);
     const episodeHistories = histories.filter((h) => h.type === 'episode');
     const overheads = episodeHistories.flatMap((h) => turnOverheadsMs(h.events));
+    const overheadParts = medianParts(episodeHistories.flatMap((h) => turnOverheadPartsMs(h.events)));
 
     // The episodes as they ran: each one's commands from its stored turn records.
     const plainEpisodes: PlainEpisode[] = episodeHistories.map((h) => {
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
       rolloutRatioToPlainLoop: plainLoopSeconds ? metrics.phaseSeconds.rollout / plainLoopSeconds : null,
       turnOverheadMsMedian: quantile(overheads, 0.5),
       turnOverheadMsP99: quantile(overheads, 0.99),
+      turnOverheadPartsMsMedian: overheadParts,
       maxHistoryEvents: maxHistory.events,
       maxHistoryBytes: maxHistory.bytes,
       historiesPerType: perType,
@@ -160,6 +162,8 @@ async function main(): Promise<void> {
     console.log(`wall ${wallSeconds.toFixed(1)} s (rollout ${figures.rolloutSeconds.toFixed(1)} s, train ${figures.trainSeconds.toFixed(1)} s, ${figures.optimizerSteps} step(s) on ${figures.trainedTrajectories} trajectories)`);
     console.log(`throughput ${figures.episodesPerSecond.toFixed(2)} episodes/s, ${figures.turnsPerSecond.toFixed(2)} agent turns/s`);
     console.log(`Temporal overhead per turn: median ${figures.turnOverheadMsMedian} ms, p99 ${figures.turnOverheadMsP99} ms (n=${overheads.length})`);
+    console.log(`  its parts, median per turn (ms): activity queue ${overheadParts.activityQueue}, workflow task queue ${overheadParts.workflowTaskQueue}, ` +
+      `workflow task on the worker ${overheadParts.workflowTaskOnWorker}, other ${overheadParts.other}`);
     for (const [type, h] of Object.entries(perType)) console.log(`largest ${type} history: ${h.events} events, ${(h.bytes / 1024).toFixed(1)} KB (${h.workflows} workflows)`);
     console.log(`peak RSS (MB): ${Object.entries(figures.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     if (plain) {

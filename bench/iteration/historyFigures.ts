@@ -48,6 +48,8 @@ interface ActivitySpan {
   scheduled: number;
   started: number;
   closed: number;
+  /** The workflow task whose completion scheduled this activity. */
+  byWorkflowTask: number;
 }
 
 function activitySpans(events: HistoryEvent[]): ActivitySpan[] {
@@ -56,7 +58,8 @@ function activitySpans(events: HistoryEvent[]): ActivitySpan[] {
   for (const e of events) {
     const id = String(e.eventId);
     if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
-      const span = { type: e.activityTaskScheduledEventAttributes!.activityType!.name!, scheduled: ms(e.eventTime), started: 0, closed: 0 };
+      const attributes = e.activityTaskScheduledEventAttributes!;
+      const span = { type: attributes.activityType!.name!, scheduled: ms(e.eventTime), started: 0, closed: 0, byWorkflowTask: Number(attributes.workflowTaskCompletedEventId ?? 0) };
       byScheduled.set(id, span);
       spans.push(span);
     } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
@@ -88,6 +91,53 @@ export function turnOverheadsMs(events: HistoryEvent[]): number[] {
     else if (turns.length > 0) turns[turns.length - 1] += overhead;
   }
   return turns;
+}
+
+/** Where a turn's Temporal overhead went, in ms (the parts add up to turnOverheadsMs's figure). */
+export interface TurnOverheadParts {
+  /** Activities scheduled -> started: waiting on their task queue for a poller. */
+  activityQueue: number;
+  /** Workflow tasks scheduled -> started: waiting on the workflow queue for the worker. */
+  workflowTaskQueue: number;
+  /** Workflow tasks started -> completed: the worker's activation, its completion RPC and the server's write. */
+  workflowTaskOnWorker: number;
+  /** The rest: an activity's completion -> the next workflow task scheduled, and the like. */
+  other: number;
+}
+
+/** turnOverheadsMs, split into its parts through the workflow task that scheduled each activity. */
+export function turnOverheadPartsMs(events: HistoryEvent[]): TurnOverheadParts[] {
+  const byId = new Map(events.map((e) => [Number(e.eventId), e]));
+  const spans = activitySpans(events);
+  const turns: TurnOverheadParts[] = [];
+  for (let i = 1; i < spans.length; i++) {
+    const s = spans[i];
+    if (!TURN_ACTIVITIES.has(s.type)) continue;
+    const gap = s.scheduled - spans[i - 1].closed;
+    const completed = byId.get(s.byWorkflowTask)?.workflowTaskCompletedEventAttributes;
+    const scheduledAt = ms(byId.get(Number(completed?.scheduledEventId ?? -1))?.eventTime);
+    const startedAt = ms(byId.get(Number(completed?.startedEventId ?? -1))?.eventTime);
+    const completedAt = ms(byId.get(s.byWorkflowTask)?.eventTime);
+    const known = completed && scheduledAt && startedAt && completedAt;
+    const part: TurnOverheadParts = {
+      activityQueue: s.started - s.scheduled,
+      workflowTaskQueue: known ? startedAt - scheduledAt : 0,
+      workflowTaskOnWorker: known ? completedAt - startedAt : 0,
+      other: known ? gap - (completedAt - scheduledAt) : gap,
+    };
+    if (s.type === 'policyTurn') turns.push(part);
+    else if (turns.length > 0) {
+      const last = turns[turns.length - 1];
+      for (const k of Object.keys(part) as (keyof TurnOverheadParts)[]) last[k] += part[k];
+    }
+  }
+  return turns;
+}
+
+/** The median of each part over many turns. */
+export function medianParts(parts: TurnOverheadParts[]): TurnOverheadParts {
+  const of = (k: keyof TurnOverheadParts) => quantile(parts.map((p) => p[k]), 0.5);
+  return { activityQueue: of('activityQueue'), workflowTaskQueue: of('workflowTaskQueue'), workflowTaskOnWorker: of('workflowTaskOnWorker'), other: of('other') };
 }
 
 export function quantile(values: number[], q: number): number {
