@@ -6,9 +6,11 @@
 // nothing else on the task queues of that server's namespace (use a private dev server).
 // Usage: node dist/bench/iteration.js --problems P --group G [--concurrency-groups K]
 //   [--episodes-per-group E] [--slots S] [--address HOST:PORT] [--skip-plain-loop]
-//   [--plain-loop-episodes N] [--keep]
+//   [--plain-loop-episodes N] [--workers all-in-one|split] [--keep]
 // --plain-loop-episodes replays an evenly spread N of the episodes in the plain loop and scales
 // its time to all of them (an estimate, reported as such: plainLoopEpisodes < episodes).
+// --workers split runs the orchestrator worker (every workflow) as a process of its own, the
+// activity workers staying in this one; all-in-one (the default) runs them all here.
 // The last line printed is one JSON object with the figures.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +24,7 @@ import { runConfigSchema, type RunConfigInput } from '../core/runConfig';
 import { TASK_QUEUES } from '../core/taskQueues';
 import { childrenOf, fetchHistory, largestPerType, medianParts, quantile, turnOverheadPartsMs, turnOverheadsMs, type FetchedHistory } from './iteration/historyFigures';
 import { runPlainLoop, type PlainEpisode } from './iteration/plainLoop';
-import { benchTasks, buildTinyModel, startInstantPolicyServer, startTrainerWorker, startWorkers, writeScript, type ChildService } from './iteration/services';
+import { benchTasks, buildTinyModel, startInstantPolicyServer, startOrchestratorWorker, startTrainerWorker, startWorkers, writeScript, type ChildService } from './iteration/services';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
   const taskGroups = count(args, '--concurrency-groups', Math.max(1, Math.floor(slots / episodesPerGroup)));
   process.env.SWE_RL_SANDBOX_SLOTS = String(slots);
   const address = option(args, '--address') ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+  const layout = option(args, '--workers') ?? 'all-in-one';
+  if (layout !== 'all-in-one' && layout !== 'split') throw new Error(`--workers must be all-in-one or split, got ${layout}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'swe-rl-bench-iteration-'));
   const runId = `bench-it-${randomUUID().slice(0, 8)}`;
   const started: ChildService[] = [];
@@ -57,7 +61,8 @@ async function main(): Promise<void> {
     const script = writeScript(suite.trainFile, path.join(dir, 'script.json'));
     const [policy, trainer] = await Promise.all([startInstantPolicyServer(modelDir, script), startTrainerWorker(address)]);
     started.push(policy, trainer);
-    workers = await startWorkers(address);
+    if (layout === 'split') started.push(await startOrchestratorWorker(address));
+    workers = await startWorkers(address, layout === 'all-in-one');
     // Short observations keep the trained sequences short: the trainer step is real, not the point.
     const limits = { commandTimeoutSeconds: 60, maxObservationChars: 400, testTimeoutSeconds: 120 };
     const configInput: RunConfigInput = {
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
 
     const maxHistory = Object.values(perType).reduce((m, t) => ({ events: Math.max(m.events, t.events), bytes: Math.max(m.bytes, t.bytes) }), { events: 0, bytes: 0 });
     const figures = {
+      workers: layout,
       problems,
       group,
       slots,
@@ -156,9 +162,13 @@ async function main(): Promise<void> {
       maxHistoryEvents: maxHistory.events,
       maxHistoryBytes: maxHistory.bytes,
       historiesPerType: perType,
-      peakRssMb: { 'ts-workers (this process, before the plain loop)': workerRssMb, 'ts-workers when the iteration started': Math.round(rssBefore / 1024), [policy.name]: policy.peakRssMb(), [trainer.name]: trainer.peakRssMb() },
+      peakRssMb: {
+        'ts-workers (this process, before the plain loop)': workerRssMb,
+        'ts-workers when the iteration started': Math.round(rssBefore / 1024),
+        ...Object.fromEntries(started.map((s) => [s.name, s.peakRssMb()])),
+      },
     };
-    console.log(`iteration ${problems} x ${group} = ${figures.episodes} episodes (${figures.failedEpisodes} failed, pass rate ${figures.passRate.toFixed(2)}), ${slots} sandbox slots`);
+    console.log(`iteration ${problems} x ${group} = ${figures.episodes} episodes (${figures.failedEpisodes} failed, pass rate ${figures.passRate.toFixed(2)}), ${slots} sandbox slots, workers ${layout}`);
     console.log(`wall ${wallSeconds.toFixed(1)} s (rollout ${figures.rolloutSeconds.toFixed(1)} s, train ${figures.trainSeconds.toFixed(1)} s, ${figures.optimizerSteps} step(s) on ${figures.trainedTrajectories} trajectories)`);
     console.log(`throughput ${figures.episodesPerSecond.toFixed(2)} episodes/s, ${figures.turnsPerSecond.toFixed(2)} agent turns/s`);
     console.log(`Temporal overhead per turn: median ${figures.turnOverheadMsMedian} ms, p99 ${figures.turnOverheadMsP99} ms (n=${overheads.length})`);

@@ -67,7 +67,11 @@ export interface ChildService {
 }
 
 function startChild(name: string, args: string[], ready: RegExp, env: Record<string, string>): Promise<ChildService> {
-  const child = spawn(PYTHON, ['-u', ...args], { cwd: path.join(ROOT, 'trainer'), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  return startProcess(name, PYTHON, ['-u', ...args], path.join(ROOT, 'trainer'), ready, env);
+}
+
+function startProcess(name: string, command: string, args: string[], cwd: string, ready: RegExp, env: Record<string, string>): Promise<ChildService> {
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const service: ChildService = {
     name,
@@ -132,8 +136,16 @@ export function startTrainerWorker(address: string): Promise<ChildService> {
   return startChild('trainer-worker', ['-m', 'swe_rl_trainer.worker'], /trainer worker polling/, { TEMPORAL_ADDRESS: address });
 }
 
-/** The production TypeScript workers (orchestrator, sandbox, this host's sandboxes, policy) in this process. */
-export async function startWorkers(address: string): Promise<{ stop(): Promise<void> }> {
+/** The production orchestrator worker (every workflow) as a process of its own, as `SWE_RL_WORKERS=split` runs it. */
+export function startOrchestratorWorker(address: string): Promise<ChildService> {
+  return startProcess('orchestrator-worker', process.execPath, [path.join(ROOT, 'dist/workers/orchestrator.js')], ROOT, /worker polling/, { TEMPORAL_ADDRESS: address });
+}
+
+/**
+ * The production TypeScript workers in this process: sandbox, this host's sandboxes and policy,
+ * and the orchestrator too unless it runs as a process of its own.
+ */
+export async function startWorkers(address: string, withOrchestrator = true): Promise<{ stop(): Promise<void> }> {
   try {
     // Activity retries (a setup waiting for a sandbox slot) are logged at WARN: too many to print.
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -142,7 +154,8 @@ export async function startWorkers(address: string): Promise<{ stop(): Promise<v
   }
   const connection = await NativeConnection.connect({ address });
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  const workers = await Promise.all([orchestratorWorker, sandboxWorker, sandboxHostWorker, policyWorker].map((def) => Worker.create(def(connection, namespace))));
+  const definitions = [...(withOrchestrator ? [orchestratorWorker] : []), sandboxWorker, sandboxHostWorker, policyWorker];
+  const workers = await Promise.all(definitions.map((def) => Worker.create(def(connection, namespace))));
   const running = workers.map((w) => w.run());
   return {
     async stop() {
