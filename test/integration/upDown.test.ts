@@ -58,36 +58,4 @@ describe('swe-rl up / down', () => {
     expect(processAlive(policyPid)).toBe(false);
     expect((await temporalCli(['operator', 'cluster', 'health'])).stdout).toMatch(/SERVING/);
   });
-
-  it('with SWE_RL_WORKERS=split runs the orchestrator, sandbox and policy workers as three processes, and down stops them', () => {
-    const split = { ...env, SWE_RL_WORKERS: 'split' };
-    const up = runProject('bin/swe-rl', ['up'], split);
-    expect(up.status).toBe(0);
-    const names = ['orchestrator-worker', 'sandbox-worker', 'policy-worker'];
-    const pids = names.map(pidOf);
-    expect(new Set(pids).size).toBe(3);
-    for (const pid of pids) expect(processAlive(pid)).toBe(true);
-    expect(existsSync(path.join(env.SWE_RL_STATE_DIR, 'workers.pid'))).toBe(false);
-    // Each process polls its own queues only.
-    const logOf = (name: string) => readFileSync(path.join(env.SWE_RL_LOG_DIR, `${name}.log`), 'utf8');
-    expect(logOf('orchestrator-worker')).toMatch(/orchestrator worker polling swe-rl on /);
-    expect(logOf('sandbox-worker')).toMatch(/sandbox worker polling swe-rl-sandbox, swe-rl-sandbox@/);
-    expect(logOf('policy-worker')).toMatch(/policy worker polling swe-rl-policy on /);
-
-    // A workflow on the orchestrator process drives activities on the sandbox process.
-    const slice = runProject('bin/swe-rl', ['sandbox-run', '--', 'echo', 'via-split-workers']);
-    expect(slice.status).toBe(0);
-    expect(JSON.parse(slice.stdout).output).toMatch(/via-split-workers/);
-
-    const services = runProject('bin/swe-rl', ['services'], split);
-    for (const name of names) expect(services.stdout).toMatch(new RegExp(`${name}: running \\(started by swe-rl up`));
-    // The other layout is refused while this one runs, rather than started beside it.
-    const mixed = runProject('bin/swe-rl', ['up'], env);
-    expect(mixed.status).not.toBe(0);
-    expect(mixed.stderr).toMatch(/split workers run \(orchestrator-worker, pid \d+\); swe-rl down first to change SWE_RL_WORKERS/);
-
-    const down = runProject('bin/swe-rl', ['down'], env); // down stops either layout
-    expect(down.status).toBe(0);
-    for (const pid of pids) expect(processAlive(pid)).toBe(false);
-  });
 });
